@@ -1,0 +1,2 @@
+import ObjectStore
+print(SHA256Digest.of("").hex)
