@@ -30,5 +30,6 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "RefsTests", dependencies: ["Refs", "ObjectStore"]),
     ]
 )
