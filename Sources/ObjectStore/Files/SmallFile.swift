@@ -67,5 +67,11 @@ package enum SmallFile {
         }
         guard rename(temporary, path) == 0 else { throw Failure.system(operation: "rename", code: errno) }
         done = true
+        // Make the rename itself durable; a failure here cannot undo it, so it is not reported.
+        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
     }
 }

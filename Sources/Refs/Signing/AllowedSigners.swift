@@ -92,8 +92,10 @@ public struct AllowedSigners: Sendable {
                 && ($0.namespaces == nil || $0.namespaces == Self.gitNamespace)
         }
         guard !present else { return }
-        let text = "\(principal) namespaces=\"\(Self.gitNamespace)\" \(key.openSSHLine)"
-        lines.append(try! AllowedSignersLine(parsing: text))
+        let entry = Entry(principals: [principal], key: key, namespaces: Self.gitNamespace,
+                          validAfter: nil, validBefore: nil, comment: "")
+        let rest = "namespaces=\"\(Self.gitNamespace)\" \(key.openSSHLine)"
+        lines.append(.key(AllowedSignersLine.KeyLine(principals: [principal], rest: rest, entry: entry, original: nil)))
     }
 
     /// Removes `principal` from every line that names it, and lines left with no principal;
