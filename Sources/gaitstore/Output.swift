@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import ObjectStore
+
+/// gait's `--json` output envelope (packspec §13.4): keys sorted, compact, one line.
+struct Envelope {
+    private var object = JSONObject()
+
+    init(operation: String) {
+        object["schema_id"] = "gait.pack.output"
+        object["schema_version"] = "1.0.0"
+        object["ok"] = true
+        object["operation"] = .string(operation)
+        object["correlation_id"] = .string(Envelope.correlationID)
+    }
+
+    subscript(key: String) -> JSONValue? {
+        get { object[key] }
+        set { object[key] = newValue }
+    }
+
+    mutating func setIfNotEmpty(_ key: String, _ value: String) {
+        if !value.isEmpty { object[key] = .string(value) }
+    }
+
+    mutating func fail(_ error: FormatError) {
+        object["ok"] = false
+        object["error"] = .string(error.message)
+        let (code, hint): (String, String) = switch error.kind {
+        case .invalidInput: ("invalid_input", "check command usage and input schema")
+        case .verification: ("verification_failed", "re-run verify after checking artifact integrity")
+        case .internalFailure: ("internal_failure", "retry after checking local environment and logs")
+        }
+        object["error_code"] = .string(code)
+        object["error_category"] = .string(code)
+        object["retryable"] = false
+        object["hint"] = .string(hint)
+    }
+
+    func print() {
+        FileHandle.standardOutput.write(Data(GoJSONOutput.encode(.object(object)) + [0x0a]))
+    }
+
+    /// Stable for the same argv, so repeated runs print identical bytes (gait's TCK checks this).
+    static let correlationID: String = {
+        let joined = CommandLine.arguments.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: "\u{1f}")
+        return String(SHA256Digest.of(joined).hex.prefix(24))
+    }()
+}
+
+/// A command that failed: one line on stderr, the envelope on stdout with `--json`, the contract's exit code.
+struct CommandFailure: Error {
+    let error: FormatError
+    let operation: String
+    let json: Bool
+    var envelopeExtras: [(String, JSONValue)] = []
+
+    var exitCode: Int32 {
+        switch error.kind {
+        case .invalidInput: return ExitStatus.invalidInput
+        case .verification: return ExitStatus.verificationFailed
+        case .internalFailure: return ExitStatus.failure
+        }
+    }
+
+    func report() {
+        FileHandle.standardError.write(Data("gaitstore \(operation): \(error.message)\n".utf8))
+        if json {
+            var envelope = Envelope(operation: operation)
+            for (key, value) in envelopeExtras { envelope[key] = value }
+            envelope.fail(error)
+            envelope.print()
+        }
+    }
+}
+
+/// Runs a command body, turning every library error into a `CommandFailure`.
+func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let failure as CommandFailure {
+        throw failure
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as FormatError {
+        throw CommandFailure(error: error, operation: operation, json: json)
+    } catch {
+        throw CommandFailure(error: FormatError.invalid(String(describing: error)), operation: operation, json: json)
+    }
+}
+
+func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

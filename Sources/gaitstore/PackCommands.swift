@@ -1,0 +1,254 @@
+import ArgumentParser
+import Foundation
+import ObjectStore
+
+struct PackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Build, verify, inspect and diff PackSpec v1 packs, as gait does.",
+        subcommands: [PackBuild.self, PackVerify.self, PackInspect.self, PackDiffCommand.self]
+    )
+}
+
+struct PackBuild: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "build", abstract: "Build a PackSpec v1 pack.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Pack type: run, job or call.")
+    var type: String
+
+    @Option(help: "Source: a runpack zip or run id (run), a gait job directory or state.json (job), a call record (call).")
+    var from: String
+
+    @Option(help: "Output zip. Default: pack_<pack_id>.zip beside the source (job: ./gait-out).")
+    var out: String?
+
+    @Option(help: "Signing key: gait base64 private key or unencrypted OpenSSH ed25519 key.")
+    var key: String?
+
+    @Option(name: .customLong("private-key-env"), help: "Environment variable holding a gait base64 private key.")
+    var privateKeyEnv: String?
+
+    @Option(help: "producer_version written into the manifest and proof records (part of pack_id).")
+    var producerVersion = "0.0.0-dev"
+
+    @Option(help: "Where gait job directories live, for --from JOB_ID.")
+    var jobRoot = "./gait-out/jobs"
+
+    func run() throws {
+        try perform("build", json: global.json) {
+            guard let packType = PackType(rawValue: type.lowercased()), packType != .authorization else {
+                throw FormatError.invalid("unsupported --type \"\(type)\" (expected run, job or call)")
+            }
+            let options = PackBuildOptions(producerVersion: producerVersion,
+                                           key: try KeySources.signingKey(path: key, env: privateKeyEnv))
+            let built: BuiltPack
+            switch packType {
+            case .run:
+                built = try RunPack.build(runpackPath: try SourceResolver.runpack(from), options: options, outPath: out)
+            case .job:
+                let (state, events) = try JobPack.readJobDirectory(try SourceResolver.jobDirectory(from, root: jobRoot))
+                built = try JobPack.build(state: state, events: events, options: options, outPath: out)
+            case .call:
+                built = try CallPack.build(recordPath: from, options: options, outPath: out)
+            case .authorization:
+                fatalError("rejected above")
+            }
+            if global.json {
+                var envelope = Envelope(operation: "build")
+                envelope["path"] = .string(built.path)
+                envelope["pack_id"] = .string(built.packID)
+                envelope["pack_type"] = .string(built.manifest.packType)
+                envelope["source_ref"] = .string(built.manifest.sourceRef)
+                envelope.print()
+            } else {
+                printLine("pack_id=\(built.packID)")
+                printLine("pack_type=\(built.manifest.packType)")
+                printLine("source_ref=\(built.manifest.sourceRef)")
+                printLine("path=\(built.path)")
+                printLine("signed=\(built.manifest.signatures.isEmpty ? "no" : "yes")")
+            }
+        }
+    }
+}
+
+/// Finds gait's inputs the way gait does when given an id instead of a path.
+enum SourceResolver {
+    static func runpack(_ from: String) throws -> String {
+        if from.contains("/") || from.hasSuffix(".zip") || FileBytes.exists(from) { return from }
+        let candidates = ["./gait-out/runpack_\(from).zip",
+                          (NSHomeDirectory() as NSString).appendingPathComponent(".gait/runpacks/runpack_\(from).zip")]
+        guard let found = candidates.first(where: FileBytes.exists) else {
+            throw FormatError.invalid("runpack not found for run_id \(from) (looked in ./gait-out and ~/.gait/runpacks)")
+        }
+        return found
+    }
+
+    static func jobDirectory(_ from: String, root: String) throws -> String {
+        if FileBytes.exists(from) { return from }
+        guard Job.isValidID(from) else {
+            throw FormatError.invalid("job source not found: \(from)")
+        }
+        let candidate = (root as NSString).appendingPathComponent(from)
+        guard FileBytes.exists(candidate) else { throw FormatError.invalid("job not found: \(from) (looked in \(root))") }
+        return candidate
+    }
+}
+
+struct KeyOptions: ParsableArguments {
+    @Option(help: "Public key: gait base64 file or OpenSSH .pub line.")
+    var publicKey: String?
+
+    @Option(name: .customLong("public-key-env"), help: "Environment variable holding a gait base64 public key.")
+    var publicKeyEnv: String?
+
+    @Option(help: "Private key, whose public half verifies.")
+    var privateKey: String?
+
+    @Option(name: .customLong("private-key-env"), help: "Environment variable holding a gait base64 private key.")
+    var privateKeyEnv: String?
+
+    var anyGiven: Bool { [publicKey, publicKeyEnv, privateKey, privateKeyEnv].contains { !($0 ?? "").isEmpty } }
+
+    func load() throws -> Ed25519PublicKey? {
+        try KeySources.verifyKey(publicPath: publicKey, publicEnv: publicKeyEnv, privatePath: privateKey, privateEnv: privateKeyEnv)
+    }
+}
+
+struct PackVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify a pack: hashes, manifest, proof records, signatures.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var keys: KeyOptions
+
+    @Argument(help: "A pack zip (PackSpec v1, legacy runpack or legacy evidence pack).")
+    var pack: String
+
+    @Flag(help: "Fail unless a signature verifies.")
+    var requireSignature = false
+
+    @Option(help: "standard, or strict (requires a key and a valid signature).")
+    var profile = "standard"
+
+    func run() throws {
+        try perform("verify", json: global.json) {
+            let profileName = profile.lowercased()
+            guard profileName == "standard" || profileName == "strict" else {
+                throw FormatError.invalid("unsupported --profile value \"\(profile)\" (expected standard or strict)")
+            }
+            let require = requireSignature || profileName == "strict"
+            if profileName == "strict" && !keys.anyGiven {
+                throw FormatError.invalid("strict verify profile requires --public-key/--public-key-env or private key source")
+            }
+            let options = VerifyOptions(key: try keys.load(), requireSignature: require)
+            let result: VerifyResult
+            do {
+                result = try PackVerifier.verify(path: pack, options: options)
+            } catch let error as FormatError {
+                throw CommandFailure(error: error, operation: "verify", json: global.json,
+                                     envelopeExtras: [("path", .string(pack))])
+            }
+            let ok = result.ok(requireSignature: require)
+            if global.json {
+                var envelope = Envelope(operation: "verify")
+                envelope["ok"] = .bool(ok)
+                envelope["path"] = .string(pack)
+                envelope.setIfNotEmpty("pack_id", result.packID)
+                envelope.setIfNotEmpty("pack_type", result.packType)
+                envelope.setIfNotEmpty("source_ref", result.sourceRef)
+                envelope["verify"] = result.json
+                envelope.print()
+            } else {
+                VerifyText.print(result, ok: ok, path: pack)
+            }
+            if !ok { throw ExitCode(ExitStatus.verificationFailed) }
+        }
+    }
+}
+
+enum VerifyText {
+    static func print(_ r: VerifyResult, ok: Bool, path: String) {
+        printLine("\(ok ? "ok" : "FAILED") \(path)")
+        printLine("pack_id=\(r.packID)")
+        printLine("pack_type=\(r.packType)\(r.legacyType.isEmpty ? "" : " (legacy \(r.legacyType))")")
+        printLine("source_ref=\(r.sourceRef)")
+        printLine("files_checked=\(r.filesChecked)")
+        if r.proofRecordsVerified > 0 { printLine("proof_records_verified=\(r.proofRecordsVerified)") }
+        for m in r.missingFiles { printLine("missing: \(m)") }
+        for m in r.hashMismatches { printLine("hash mismatch: \(m.path) expected=\(m.expected) actual=\(m.actual)") }
+        for u in r.undeclaredFiles { printLine("undeclared: \(u)") }
+        if let status = r.signatureStatus { printLine("signature_status=\(status.rawValue) (\(r.signaturesValid)/\(r.signaturesTotal) valid)") }
+        for e in r.signatureErrors { printLine("signature: \(e)") }
+        if !ok {
+            var reasons: [String] = []
+            if !r.missingFiles.isEmpty { reasons.append("\(r.missingFiles.count) missing") }
+            if !r.hashMismatches.isEmpty { reasons.append("\(r.hashMismatches.count) hash mismatch(es): \(r.hashMismatches.map(\.path).joined(separator: ", "))") }
+            if !r.undeclaredFiles.isEmpty { reasons.append("undeclared: \(r.undeclaredFiles.joined(separator: ", "))") }
+            if reasons.isEmpty { reasons.append("signature \(r.signatureStatus?.rawValue ?? "missing")") }
+            FileHandle.standardError.write(Data("gaitstore verify: \(path): \(reasons.joined(separator: "; "))\n".utf8))
+        }
+    }
+}
+
+struct PackInspect: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show a pack's identity, payload and lineage.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "A pack zip.")
+    var pack: String
+
+    func run() throws {
+        try perform("inspect", json: global.json) {
+            let inspection = try PackInspector.inspect(path: pack)
+            if global.json {
+                var envelope = Envelope(operation: "inspect")
+                envelope["path"] = .string(pack)
+                envelope["pack_id"] = .string(inspection.packID)
+                envelope["pack_type"] = .string(inspection.packType)
+                envelope["source_ref"] = .string(inspection.sourceRef)
+                envelope["inspect"] = inspection.json
+                envelope.print()
+            } else {
+                FileHandle.standardOutput.write(Data(GoJSONOutput.encode(inspection.json) + [0x0a]))
+            }
+        }
+    }
+}
+
+struct PackDiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "diff", abstract: "Compare two packs; exit 2 when they differ.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Left pack.")
+    var left: String
+
+    @Argument(help: "Right pack.")
+    var right: String
+
+    @Option(help: "Also write the diff JSON to this file.")
+    var output: String?
+
+    func run() throws {
+        try perform("diff", json: global.json) {
+            let result = try PackDiff.diff(try PackDiff.side(path: left), try PackDiff.side(path: right))
+            let bytes = try CanonicalJSON.encode(result.json)
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                    throw FormatError(.internalFailure, "write \(output): cannot create file")
+                }
+            }
+            if global.json {
+                var envelope = Envelope(operation: "diff")
+                if let output { envelope["path"] = .string(output) }
+                envelope["diff"] = ["Result": result.json]
+                envelope.print()
+            } else {
+                FileHandle.standardOutput.write(Data(bytes + [0x0a]))
+            }
+            if result.changed { throw ExitCode(ExitStatus.verificationFailed) }
+        }
+    }
+}

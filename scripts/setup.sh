@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what gaitstore needs on Debian 12 (Swift itself is expected on PATH) and builds it.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+PACKAGES=(libgit2-dev libsodium-dev zlib1g-dev pkg-config git openssh-client unzip zip python3)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+swift build
