@@ -20,6 +20,9 @@ extension GitRepository {
     /// period of 0 is safe only when no other process writes to the repository. Empty `objects/xx`
     /// directories stay, since a concurrent writer may be about to use them. Packs with a
     /// `.keep` file are left alone. Any failure before deletion starts leaves everything in place.
+    ///
+    /// This instance reopens the repository afterwards. Other long-lived instances, in this
+    /// process or another, may still remember deleted packs and should be reopened.
     public func repack(gracePeriod: TimeInterval = 3600) throws {
         let cutoff = Date().timeIntervalSince1970 - gracePeriod
         let objectsDirectory = path + "/objects"
@@ -44,7 +47,7 @@ extension GitRepository {
                 try removePack(base)
             }
         }
-        try gitCheck(git_odb_refresh(try odb()), "rescan objects of \(path)")
+        try reopen()
     }
 
     /// Packs everything reachable into `objects/pack`; returns the pack's name, or nil when

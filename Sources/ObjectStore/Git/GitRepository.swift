@@ -10,7 +10,7 @@ public final class GitRepository {
     /// The git directory (for a bare store, the store itself), absolute, without a trailing `/`.
     public let path: String
 
-    let handle: OpaquePointer
+    private(set) var handle: OpaquePointer
     private var cachedODB: OpaquePointer?
 
     private init(handle: OpaquePointer) {
@@ -52,6 +52,18 @@ public final class GitRepository {
         GitLibrary.ensureInitialized()
         let option = Int32(GIT_OPT_ENABLE_FSYNC_GITDIR.rawValue)
         try gitCheck(gaitstore_git_libgit2_opts_int(option, enabled ? 1 : 0), "set fsync option")
+    }
+
+    /// Swaps in a freshly opened handle. libgit2 never forgets a pack once it has seen it, so
+    /// after packs were deleted this is how the instance stops listing their objects.
+    func reopen() throws {
+        var fresh: OpaquePointer?
+        let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        try gitCheck(git_repository_open_ext(&fresh, path, flags, nil), "reopen repository \(path)")
+        if let cachedODB { git_odb_free(cachedODB) }
+        cachedODB = nil
+        git_repository_free(handle)
+        handle = fresh!
     }
 
     /// The object database, owned by this instance and freed with it.
