@@ -44,6 +44,10 @@ final class GitRepackTests: GitTestCase {
         let orphanInPack = try XCTUnwrap(try repo.treeEntry(try repo.readCommit(oldJob).tree, path: "orphan.txt")).oid
         try repo.updateReference("refs/gaitstore/jobs/old", to: oldJob, expected: nil, message: "job")
         try git("repack", "-a", "-d")
+        // Caches stock git keeps over the object set, as `git gc` would leave them.
+        try git("commit-graph", "write", "--reachable")
+        try git("multi-pack-index", "write")
+        try git("update-server-info")
         try repo.deleteReference("refs/gaitstore/jobs/old", expected: oldJob)
         // And a loose object nothing ever reached.
         let looseOrphan = try repo.writeBlob(Array("never referenced\n".utf8))
@@ -67,6 +71,8 @@ final class GitRepackTests: GitTestCase {
         XCTAssertEqual(counts["in-pack"], reachable.count)
         XCTAssertEqual(counts["prune-packable"], 0)
         XCTAssertEqual(counts["garbage"], 0)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").filter { $0.hasSuffix(".pack") }
+        XCTAssertEqual(try String(contentsOfFile: repoPath + "/objects/info/packs", encoding: .utf8), "P \(packs[0])\n\n")
 
         XCTAssertEqual(try repo.readBlob(bigBlob), big, "a packed blob still streams out whole")
         XCTAssertEqual(try repo.blobSize(bigBlob), big.count)

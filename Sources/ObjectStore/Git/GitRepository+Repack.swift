@@ -47,7 +47,38 @@ extension GitRepository {
                 try removePack(base)
             }
         }
+        try dropDerivedIndexes(objectsDirectory: objectsDirectory)
+        try rewritePackList(packDirectory: packDirectory, objectsDirectory: objectsDirectory)
         try reopen()
+    }
+
+    /// Removes the caches stock git may have written over the old object set (`git gc`,
+    /// `git maintenance`): a commit-graph naming dropped commits makes `git fsck` fail, and a
+    /// multi-pack-index names deleted packs. git rebuilds both when it wants them.
+    private func dropDerivedIndexes(objectsDirectory: String) throws {
+        let files = FileManager.default
+        var caches = [objectsDirectory + "/info/commit-graph", objectsDirectory + "/info/commit-graphs"]
+        let packDirectory = objectsDirectory + "/pack"
+        for name in (try? files.contentsOfDirectory(atPath: packDirectory)) ?? [] where name.hasPrefix("multi-pack-index") {
+            caches.append(packDirectory + "/" + name)
+        }
+        for cache in caches where files.fileExists(atPath: cache) {
+            try removeFile(cache)
+        }
+    }
+
+    /// Keeps `objects/info/packs` (what `git update-server-info` writes for dumb HTTP clients)
+    /// true to the packs that remain, when the repository has one.
+    private func rewritePackList(packDirectory: String, objectsDirectory: String) throws {
+        let list = objectsDirectory + "/info/packs"
+        guard FileManager.default.fileExists(atPath: list) else { return }
+        let packs = packIndexes(in: packDirectory).map { ($0 as NSString).lastPathComponent.dropLast(".idx".count) + ".pack" }
+        let text = packs.map { "P \($0)\n" }.joined() + "\n"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: list), options: .atomic)
+        } catch {
+            throw GitMaintenanceError.cannotWrite(list, reason: error.localizedDescription)
+        }
     }
 
     /// Packs everything reachable into `objects/pack`; returns the pack's name, or nil when
@@ -176,10 +207,12 @@ extension GitRepository {
 /// A maintenance step that could not finish.
 public enum GitMaintenanceError: Error, CustomStringConvertible {
     case cannotRemove(String, reason: String)
+    case cannotWrite(String, reason: String)
 
     public var description: String {
         switch self {
         case let .cannotRemove(file, reason): return "cannot remove \(file): \(reason)"
+        case let .cannotWrite(file, reason): return "cannot write \(file): \(reason)"
         }
     }
 }
