@@ -82,3 +82,7 @@ enum GitLibrary {
 
     static func ensureInitialized() { _ = initialized }
 }
+
+/// A repository handle belongs to one thread; open another on each thread instead of sharing.
+@available(*, unavailable)
+extension GitRepository: Sendable {}
