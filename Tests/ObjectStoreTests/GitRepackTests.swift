@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+@testable import ObjectStore
+
+final class GitRepackTests: GitTestCase {
+    /// `git count-objects -v` as a dictionary.
+    func countObjects() throws -> [String: Int] {
+        var counts = [String: Int]()
+        for line in try git("count-objects", "-v").lines {
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            counts[parts[0]] = Int(parts[1])
+        }
+        return counts
+    }
+
+    /// Every object reachable from any ref, by git's own reckoning.
+    func gitReachable() throws -> Set<GitOID> {
+        Set(try git("rev-list", "--objects", "--all").lines.map { try oid(String($0.prefix(40))) })
+    }
+
+    func looseFile(_ oid: GitOID) -> String {
+        repoPath + "/objects/" + oid.hex.prefix(2) + "/" + oid.hex.dropFirst(2)
+    }
+
+    func age(_ file: String, seconds: TimeInterval) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -seconds)], ofItemAtPath: file)
+    }
+
+    func testRepackKeepsEverythingReachableAndDropsTheRest() throws {
+        let big = try randomBytes(1_000_000)
+        let bigBlob = try repo.writeBlob(big)
+        let tree1 = try repo.writeTree(paths: [("a.txt", try repo.writeBlob(Array("a1\n".utf8)), .blob),
+                                               ("data/big.bin", bigBlob, .blob)])
+        let c1 = try repo.createCommit(tree: tree1, parents: [], message: "one\n", author: alice, sign: nil)
+        let c2 = try commit(["a.txt": "a2\n", "data/other.txt": "other\n"], parents: [c1])
+        try repo.updateReference("refs/gaitstore/catalog", to: c2, expected: nil, message: "catalog")
+        try git("-c", "user.name=Tagger", "-c", "user.email=tagger@example.org", "tag", "-a", "v1", "-m", "annotated", c1.hex)
+        let bareBlob = try repo.writeBlob(Array("a ref may name a blob\n".utf8))
+        try repo.updateReference("refs/gaitstore/blobref", to: bareBlob, expected: nil, message: "blob")
+
+        // An object that only a since-deleted ref reached, now sitting in an old pack.
+        let orphanContent = Array("only the old job saw this\n".utf8)
+        let oldJob = try commit(["orphan.txt": String(decoding: orphanContent, as: UTF8.self)], parents: [c2])
+        let orphanInPack = try XCTUnwrap(try repo.treeEntry(try repo.readCommit(oldJob).tree, path: "orphan.txt")).oid
+        try repo.updateReference("refs/gaitstore/jobs/old", to: oldJob, expected: nil, message: "job")
+        try git("repack", "-a", "-d")
+        // Caches stock git keeps over the object set, as `git gc` would leave them.
+        try git("commit-graph", "write", "--reachable")
+        try git("multi-pack-index", "write")
+        try git("update-server-info")
+        try repo.deleteReference("refs/gaitstore/jobs/old", expected: oldJob)
+        // And a loose object nothing ever reached.
+        let looseOrphan = try repo.writeBlob(Array("never referenced\n".utf8))
+        XCTAssertTrue(repo.contains(orphanInPack) && repo.contains(looseOrphan))
+
+        let reachable = try gitReachable()
+        XCTAssertTrue(reachable.contains(bigBlob) && reachable.contains(bareBlob))
+        XCTAssertFalse(reachable.contains(orphanInPack) || reachable.contains(looseOrphan) || reachable.contains(oldJob))
+
+        try repo.repack(gracePeriod: 0)
+
+        XCTAssertEqual(Set(try repo.allObjectIDs()), reachable, "exactly the reachable objects remain")
+        XCTAssertFalse(repo.contains(orphanInPack))
+        XCTAssertFalse(repo.contains(looseOrphan))
+        XCTAssertNotEqual(try gitStatus(["cat-file", "-e", looseOrphan.hex]).status, 0)
+        let fsck = try git("fsck", "--full", "--strict")
+        XCTAssertEqual(fsck.text, "", "no dangling or missing objects")
+        let counts = try countObjects()
+        XCTAssertEqual(counts["count"], 0, "no loose objects")
+        XCTAssertEqual(counts["packs"], 1)
+        XCTAssertEqual(counts["in-pack"], reachable.count)
+        XCTAssertEqual(counts["prune-packable"], 0)
+        XCTAssertEqual(counts["garbage"], 0)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").filter { $0.hasSuffix(".pack") }
+        XCTAssertEqual(try String(contentsOfFile: repoPath + "/objects/info/packs", encoding: .utf8), "P \(packs[0])\n\n")
+
+        XCTAssertEqual(try repo.readBlob(bigBlob), big, "a packed blob still streams out whole")
+        XCTAssertEqual(try repo.blobSize(bigBlob), big.count)
+        XCTAssertEqual(try repo.readBlob(bareBlob), Array("a ref may name a blob\n".utf8))
+        XCTAssertEqual(try repo.walkTree(try repo.readCommit(c2).tree).map(\.path), ["a.txt", "data/other.txt"])
+        XCTAssertEqual(try repo.commitLog(from: c2), [c2, c1])
+
+        try repo.repack(gracePeriod: 0)
+        XCTAssertEqual(try countObjects()["packs"], 1, "a second repack replaces, never accumulates")
+        XCTAssertEqual(Set(try repo.allObjectIDs()), reachable)
+        XCTAssertEqual(try git("fsck", "--full", "--strict").text, "")
+    }
+
+    func testUnreachableObjectsYoungerThanTheGracePeriodSurvive() throws {
+        let kept = try commit(["kept.txt": "kept\n"])
+        try repo.updateReference("refs/gaitstore/catalog", to: kept, expected: nil, message: "catalog")
+        let inFlight = try commit(["pending.txt": "written, ref not yet moved\n"], parents: [kept])
+        try repo.updateReference("refs/gaitstore/jobs/tmp", to: inFlight, expected: nil, message: "job")
+        try git("repack", "-a", "-d")
+        try repo.deleteReference("refs/gaitstore/jobs/tmp", expected: inFlight)
+        let looseInFlight = try repo.writeBlob(Array("just written\n".utf8))
+
+        try repo.repack(gracePeriod: 3600)
+        XCTAssertTrue(repo.contains(looseInFlight), "a fresh loose object survives")
+        XCTAssertTrue(repo.contains(inFlight), "a fresh pack with unreachable objects survives")
+        XCTAssertEqual(try countObjects()["count"], 1)
+        XCTAssertEqual(try countObjects()["packs"], 2)
+        XCTAssertEqual(try git("fsck", "--full").status, 0)
+
+        try age(looseFile(looseInFlight), seconds: 7200)
+        for pack in try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack") {
+            try age(repoPath + "/objects/pack/" + pack, seconds: 7200)
+        }
+        try repo.repack(gracePeriod: 3600)
+        XCTAssertFalse(repo.contains(looseInFlight))
+        XCTAssertFalse(repo.contains(inFlight))
+        XCTAssertTrue(repo.contains(kept))
+        XCTAssertEqual(try countObjects()["count"], 0)
+        XCTAssertEqual(try countObjects()["packs"], 1)
+        XCTAssertEqual(Set(try repo.allObjectIDs()), try gitReachable())
+    }
+
+    func testRepackOfARepositoryWithoutRefsDropsEverything() throws {
+        _ = try repo.writeBlob(Array("orphan\n".utf8))
+        _ = try commit(["f": "unreferenced commit"])
+        XCTAssertEqual(try repo.allObjectIDs().count, 4)
+        try repo.repack(gracePeriod: 0)
+        XCTAssertEqual(try repo.allObjectIDs(), [])
+        XCTAssertEqual(try countObjects()["count"], 0)
+        XCTAssertEqual(try countObjects()["packs"], 0)
+        XCTAssertEqual(try git("fsck", "--full").status, 0)
+    }
+}
