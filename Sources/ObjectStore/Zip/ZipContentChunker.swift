@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Cuts an entry's content into the `ZipDeflateFormat` chunks. Files are read one chunk ahead so
+/// the last chunk is known (it ends with `Z_FINISH`) without trusting a size taken in advance.
+enum ZipContentChunker {
+    static func chunks(of content: ZipWriteEntry.Content, entryIndex: Int,
+                       emit: (DeflateUnit) throws -> Void) throws {
+        switch content {
+        case let .bytes(bytes):
+            try chunks(of: bytes, entryIndex: entryIndex, emit: emit)
+        case let .file(path):
+            try chunks(ofFile: path, entryIndex: entryIndex, emit: emit)
+        }
+    }
+
+    private static func chunks(of bytes: [UInt8], entryIndex: Int, emit: (DeflateUnit) throws -> Void) throws {
+        let size = ZipDeflateFormat.chunkSize
+        var start = 0
+        repeat {
+            let end = min(start + size, bytes.count)
+            try emit(DeflateUnit(entryIndex: entryIndex,
+                                 input: bytes[start..<end],
+                                 dictionary: bytes[max(0, start - ZipDeflateFormat.dictionarySize)..<start],
+                                 isFirstChunk: start == 0,
+                                 isLastChunk: end == bytes.count))
+            start = end
+        } while start < bytes.count
+    }
+
+    private static func chunks(ofFile path: String, entryIndex: Int, emit: (DeflateUnit) throws -> Void) throws {
+        let fd = try ZipPOSIX.openForReading(path)
+        defer { close(fd) }
+        var previous: [UInt8] = []
+        var current = try readChunk(fd, path: path)
+        var first = true
+        while true {
+            let next = current.count < ZipDeflateFormat.chunkSize ? [] : try readChunk(fd, path: path)
+            let last = next.isEmpty
+            try emit(DeflateUnit(entryIndex: entryIndex,
+                                 input: current[...],
+                                 dictionary: previous.suffix(ZipDeflateFormat.dictionarySize),
+                                 isFirstChunk: first,
+                                 isLastChunk: last))
+            if last { return }
+            first = false
+            previous = current
+            current = next
+        }
+    }
+
+    private static func readChunk(_ fd: Int32, path: String) throws -> [UInt8] {
+        try [UInt8](unsafeUninitializedCapacity: ZipDeflateFormat.chunkSize) { buffer, count in
+            count = 0
+            count = try ZipPOSIX.readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), path: path)
+        }
+    }
+}
