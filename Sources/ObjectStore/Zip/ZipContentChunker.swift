@@ -14,7 +14,34 @@ enum ZipContentChunker {
             try chunks(of: bytes, entryIndex: entryIndex, emit: emit)
         case let .file(path):
             try chunks(ofFile: path, entryIndex: entryIndex, emit: emit)
+        case let .zipEntry(reader, entry):
+            try chunks(of: reader, entry, entryIndex: entryIndex, emit: emit)
         }
+    }
+
+    /// The reader pushes inflated bytes; a chunk is emitted only once more data follows it, so the
+    /// cut points are the same as for `.bytes` and `.file` of the same content.
+    private static func chunks(of reader: ZipReader, _ entry: ZipEntry, entryIndex: Int,
+                               emit: (DeflateUnit) throws -> Void) throws {
+        let size = ZipDeflateFormat.chunkSize
+        var pending: [UInt8] = []
+        var previous: [UInt8] = []
+        var first = true
+        func flush(last: Bool) throws {
+            let cut = last ? pending.count : size
+            let input = Array(pending[..<cut])
+            try emit(DeflateUnit(entryIndex: entryIndex, input: input[...],
+                                 dictionary: previous.suffix(ZipDeflateFormat.dictionarySize),
+                                 isFirstChunk: first, isLastChunk: last))
+            first = false
+            previous = input
+            pending.removeFirst(cut)
+        }
+        try reader.stream(entry) { bytes in
+            pending.append(contentsOf: bytes)
+            while pending.count > size { try flush(last: false) }
+        }
+        try flush(last: true)
     }
 
     private static func chunks(of bytes: [UInt8], entryIndex: Int, emit: (DeflateUnit) throws -> Void) throws {

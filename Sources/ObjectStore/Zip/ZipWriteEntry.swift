@@ -4,6 +4,8 @@ public struct ZipWriteEntry: Sendable {
         case bytes([UInt8])
         /// A file on disk, read in chunks while compressing and never held whole in memory.
         case file(String)
+        /// An entry of another zip, inflated while compressing (re-zipping never holds it whole).
+        case zipEntry(ZipReader, ZipEntry)
     }
 
     /// The entry name, stored as its UTF-8 bytes.

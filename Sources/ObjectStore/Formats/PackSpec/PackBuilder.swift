@@ -49,7 +49,7 @@ public enum PackBuilder {
         let producer = options.producerVersion.goTrimmed.isEmpty ? "0.0.0-dev" : options.producerVersion
         let subjects = files.map {
             ProofRecords.Subject(path: $0.path, type: PackEntry.type(forPath: $0.path), sha256: $0.sha256.hex,
-                                 size: $0.size, permissions: Int(ZipWriteEntry.normalizedMode($0.mode)))
+                                 size: $0.size, permissions: Int(ZipWriteEntry(path: $0.path, mode: $0.mode, content: .bytes([])).normalizedMode))
         }
         let proof = try ProofRecords.build(subjects, packType: type.rawValue, sourceRef: sourceRef,
                                            producerVersion: producer, key: options.key)

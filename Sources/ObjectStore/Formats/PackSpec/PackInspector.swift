@@ -57,9 +57,9 @@ public enum PackInspector {
     static func embeddedRunpack(_ zip: ZipReader) throws -> RunpackReader.Contents {
         guard let entry = zip.entry(named: RunPack.sourceName) else { throw FormatError.invalid("missing \(RunPack.sourceName)") }
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("gaitstore-\(UUID().uuidString).zip").path
-        FileManager.default.createFile(atPath: temp, contents: nil, attributes: [.posixPermissions: 0o600])
         defer { try? FileManager.default.removeItem(atPath: temp) }
-        guard let handle = FileHandle(forWritingAtPath: temp) else { throw FormatError(.internalFailure, "create \(temp)") }
+        guard FileManager.default.createFile(atPath: temp, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: temp) else { throw FormatError(.internalFailure, "create \(temp)") }
         do {
             try zip.stream(entry) { chunk in handle.write(Data(chunk)) }
             try handle.close()

@@ -150,7 +150,7 @@ public enum RunpackReader {
     /// Streams one member, checking its hash; JSONL lines go to `line`, a JSON member is returned whole.
     @discardableResult
     private static func readMember(_ name: String, _ zip: ZipReader, _ declared: [String: String],
-                                   _ line: ([UInt8]) throws -> Void) throws -> [UInt8] {
+                                   _ line: @escaping ([UInt8]) throws -> Void) throws -> [UInt8] {
         let entry = zip.entry(named: name)!
         try checkDeclaredSize(entry)
         var hasher = SHA256Hasher()
