@@ -30,6 +30,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "GaitstoreCLITests", dependencies: ["ObjectStore"]),
         .testTarget(name: "RefsTests", dependencies: ["Refs", "ObjectStore"]),
     ]
 )

@@ -27,7 +27,7 @@ cp "$work/a/runpack_run_tck.zip" "$out/runpack_run_tck.zip"
 
 # A job pack from a gait job directory, and a call pack from a call record.
 "$bin" pack build --type job --from "$root/fixtures/gait-jobs/job_tck" --out "$out/pack_job.zip" >/dev/null
-"$bin" pack build --type call --from "$inputs/call_record.json" --out "$out/pack_call.zip" >/dev/null
+[ ! -f "$inputs/call_record.json" ] || "$bin" pack build --type call --from "$inputs/call_record.json" --out "$out/pack_call.zip" >/dev/null
 
 # Broken variants of the valid run pack.
 for kind in tampered-hash undeclared-file missing-file schema-invalid unknown-field duplicate-entry traversal-entry; do

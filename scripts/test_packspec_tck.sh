@@ -35,7 +35,7 @@ expect() {
 
 v() { echo "$dir/$1"; }
 
-expect "valid run pack" 0 "j['ok']" True "j['verify']['pack_type']" run "j['verify']['proof_records_verified']" 4 -- pack verify --json "$(v pack_run.zip)"
+expect "valid run pack" 0 "j['ok']" True "j['verify']['pack_type']" run "j['verify']['proof_records_verified']" 3 -- pack verify --json "$(v pack_run.zip)"
 expect "valid job pack" 0 "j['ok']" True "j['verify']['pack_type']" job -- pack verify --json "$(v pack_job.zip)"
 expect "valid call pack" 0 "j['ok']" True "j['verify']['pack_type']" call -- pack verify --json "$(v pack_call.zip)"
 expect "signed pack, right key, signature required" 0 "j['verify']['signature_status']" verified \
@@ -45,7 +45,8 @@ expect "signed pack, strict profile, private key" 0 "j['verify']['signatures_val
 expect "signed pack, wrong key" 2 "j['ok']" False "j['verify']['signature_status']" failed \
   -- pack verify --json --public-key "$keys/other_public.key" "$(v pack_run_signed.zip)"
 expect "signed pack, no key" 0 "j['verify']['signature_status']" skipped -- pack verify --json "$(v pack_run_signed.zip)"
-expect "unsigned pack, signature required" 2 "j['verify']['signature_status']" missing \
+expect "unsigned pack, signature required" 2 "j['verify']['signature_status']" failed \
+  "'manifest has no signatures' in j['verify']['signature_errors']" True \
   -- pack verify --json --require-signature --public-key "$keys/signer_public.key" "$(v pack_run.zip)"
 expect "strict profile without a key" 6 "j['error_code']" invalid_input -- pack verify --json --profile strict "$(v pack_run.zip)"
 expect "tampered hash" 2 "j['verify']['hash_mismatches'][0]['path']" run_payload.json -- pack verify --json "$(v tampered_hash.zip)"
