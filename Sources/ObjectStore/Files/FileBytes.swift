@@ -4,18 +4,12 @@ import Foundation
 public enum FileBytes {
     /// Reads a whole file. Only for inputs that are small by nature (JSON records, keys, manifests).
     public static func read(_ path: String, limit: Int = 256 * 1024 * 1024) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FormatError.invalid("open \(path): \(FileBytes.reason(path))")
+        do {
+            return try SmallFile.read(path, limit: limit)
+        } catch let failure as SmallFile.Failure {
+            let reason = failure == .notFound ? "no such file or directory" : failure.description
+            throw FormatError.invalid("read \(path): \(reason)")
         }
-        defer { try? handle.close() }
-        var out: [UInt8] = []
-        while true {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            out.append(contentsOf: chunk)
-            if out.count > limit { throw FormatError.invalid("\(path): file larger than \(limit) bytes") }
-        }
-        return out
     }
 
     public static func makeDirectory(_ path: String) throws {
@@ -32,11 +26,5 @@ public enum FileBytes {
     public static func isDirectory(_ path: String) -> Bool {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
-    }
-
-    static func reason(_ path: String) -> String {
-        if !FileManager.default.fileExists(atPath: path) { return "no such file or directory" }
-        if isDirectory(path) { return "is a directory" }
-        return "permission denied"
     }
 }
