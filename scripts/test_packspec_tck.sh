@@ -61,6 +61,10 @@ expect "traversal entry" 2 "'../evil.txt' in j['error']" True -- pack verify --j
 expect "legacy runpack" 0 "j['verify']['legacy_type']" runpack "j['pack_type']" run -- pack verify --json "$(v runpack_run_tck.zip)"
 expect "legacy evidence pack" 0 "j['verify']['legacy_type']" guard "j['pack_type']" guard \
   -- pack verify --json "$(ls "$dir"/evidence_pack_*.zip | head -n 1)"
+expect "legacy evidence pack inspect" 0 "j['inspect']['legacy_type']" guard "j['inspect']['manifest']['template_id']" soc2 \
+  -- pack inspect --json "$(ls "$dir"/evidence_pack_*.zip | head -n 1)"
+expect "legacy runpack inspect" 0 "j['inspect']['legacy_type']" runpack "j['inspect']['run_lineage']['receipt_count']" 1 \
+  -- pack inspect --json "$(v runpack_run_tck.zip)"
 expect "not a zip" 6 "j['error_code']" invalid_input -- pack verify --json "$root/fixtures/inputs/run_record_input.json"
 expect "job lineage" 0 "j['inspect']['job_lineage']['event_count']" 4 -- pack inspect --json "$(v pack_job.zip)"
 expect "run lineage" 0 "j['inspect']['run_lineage']['intent_results'][0]['status']" ok -- pack inspect --json "$(v pack_run.zip)"

@@ -13,7 +13,7 @@ public enum PackInspector {
     public static func inspect(path: String) throws -> Inspection {
         let zip = try PackFamily.open(path)
         var o = GoObject()
-        switch try PackFamily.detect(zip, strictOnly: true) {
+        switch try PackFamily.detect(zip, strictOnly: true, allowGuard: true) {
         case .runpack:
             let contents = try RunpackReader.read(zip)
             let m = contents.manifest
@@ -24,8 +24,16 @@ public enum PackInspector {
             o.put("run_lineage", runLineage(contents))
             o.put("legacy_type", "runpack")
             return Inspection(packID: m.manifestDigest, packType: "run", sourceRef: m.runID, json: o.value)
-        case .guardPack:
-            throw FormatError.invalid("parse pack manifest: unsupported manifest schema_id: \(GuardPack.schemaID)")
+        case .guardPack(let manifest):
+            // gait's inspect refuses guard packs; showing the manifest is more useful and costs nothing.
+            o.put("pack_id", manifest.packID)
+            o.put("pack_type", "guard")
+            o.put("source_ref", manifest.runID)
+            if let raw = try? JSONParser.parse(try zip.read(zip.entry(named: PackManifest.fileName)!)) {
+                o.put("manifest", raw)
+            }
+            o.put("legacy_type", "guard")
+            return Inspection(packID: manifest.packID, packType: "guard", sourceRef: manifest.runID, json: o.value)
         case .packSpec(let manifest):
             o.put("pack_id", manifest.packID)
             o.put("pack_type", manifest.packType)

@@ -189,8 +189,9 @@ enum PackFamily {
     }
 
     /// For `verify`: a PackSpec manifest that does not parse is a verification failure, unless it
-    /// is a guard manifest. `strictOnly` (inspect, diff) makes every parse failure plain input error.
-    static func detect(_ zip: ZipReader, strictOnly: Bool = false) throws -> PackFamily {
+    /// is a guard manifest. `strictOnly` (inspect, diff) makes every other parse failure plain input
+    /// error; `allowGuard` still recognises guard packs then.
+    static func detect(_ zip: ZipReader, strictOnly: Bool = false, allowGuard: Bool = false) throws -> PackFamily {
         try RunpackReader.checkNames(zip)
         guard let manifestEntry = zip.entry(named: PackManifest.fileName) else {
             if zip.entry(named: "manifest.json") != nil { return .runpack }
@@ -200,7 +201,7 @@ enum PackFamily {
         do {
             return .packSpec(try PackManifest.parse(raw))
         } catch let error as FormatError {
-            if strictOnly { throw error }
+            if strictOnly && !allowGuard { throw error }
             if let guardManifest = GuardPack.parse(raw) { return .guardPack(guardManifest) }
             throw error.prefixed("parse manifest", as: .verification)
         }
