@@ -78,7 +78,7 @@ public enum GuardPack {
 
     /// gait's `VerifyPackWithOptions`: declared files and signatures only (no id recomputation,
     /// no undeclared-file check).
-    static func verify(_ zip: ZipReader, manifest: Manifest, options: VerifyOptions) throws -> VerifyResult {
+    static func verify<A: PackArchive>(_ zip: A, manifest: Manifest, options: VerifyOptions) throws -> VerifyResult {
         var result = VerifyResult()
         result.packID = manifest.packID
         result.packType = "guard"

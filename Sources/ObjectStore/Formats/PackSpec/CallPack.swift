@@ -6,7 +6,7 @@ public enum CallPack {
         throw FormatError.invalid("call packs are not supported yet")
     }
 
-    static func checkContract(_ zip: ZipReader, manifest: PackManifest) throws -> JSONValue? {
+    static func checkContract<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> JSONValue? {
         throw FormatError.verification("call packs are not supported yet")
     }
 }

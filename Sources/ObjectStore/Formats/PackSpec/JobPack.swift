@@ -84,7 +84,7 @@ public enum JobPack {
     }
 
     /// The job-pack checks of `verifyPayloadContracts` (§9.2). Every failure is a verification error.
-    static func checkContract(_ zip: ZipReader, manifest: PackManifest) throws -> Parsed {
+    static func checkContract<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> Parsed {
         do {
             return try parseAndCheck(zip, manifest: manifest)
         } catch let error as FormatError {
@@ -92,7 +92,7 @@ public enum JobPack {
         }
     }
 
-    static func parseAndCheck(_ zip: ZipReader, manifest: PackManifest) throws -> Parsed {
+    static func parseAndCheck<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> Parsed {
         func fail(_ message: String) -> FormatError { .verification(message) }
         for name in [payloadName, stateName, eventsName] where zip.entry(named: name) == nil { throw fail("missing \(name)") }
         let payloadValue: JSONValue

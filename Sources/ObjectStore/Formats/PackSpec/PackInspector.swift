@@ -56,13 +56,13 @@ public enum PackInspector {
         }
     }
 
-    static func readJSON(_ zip: ZipReader, _ name: String) throws -> JSONValue {
+    static func readJSON<A: PackArchive>(_ zip: A, _ name: String) throws -> JSONValue {
         guard let entry = zip.entry(named: name) else { throw FormatError.invalid("missing \(name)") }
         return try JSONParser.parse(try zip.read(entry))
     }
 
     /// The runpack a run pack embeds, read from a temporary copy (the zip reader needs a file).
-    static func embeddedRunpack(_ zip: ZipReader) throws -> RunpackReader.Contents {
+    static func embeddedRunpack<A: PackArchive>(_ zip: A) throws -> RunpackReader.Contents {
         guard let entry = zip.entry(named: RunPack.sourceName) else { throw FormatError.invalid("missing \(RunPack.sourceName)") }
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("gaitstore-\(UUID().uuidString).zip").path
         defer { try? FileManager.default.removeItem(atPath: temp) }
@@ -117,7 +117,7 @@ public enum PackInspector {
         return o.value
     }
 
-    static func jobLineage(_ zip: ZipReader) throws -> JSONValue {
+    static func jobLineage<A: PackArchive>(_ zip: A) throws -> JSONValue {
         guard let eventsEntry = zip.entry(named: JobPack.eventsName),
               let stateEntry = zip.entry(named: JobPack.stateName) else { throw FormatError.invalid("missing job files") }
         var events: [Job.Event] = []

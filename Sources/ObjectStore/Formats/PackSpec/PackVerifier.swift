@@ -93,7 +93,7 @@ public enum PackVerifier {
         }
     }
 
-    static func verifyPackSpec(_ zip: ZipReader, manifest: PackManifest, options: VerifyOptions) throws -> VerifyResult {
+    static func verifyPackSpec<A: PackArchive>(_ zip: A, manifest: PackManifest, options: VerifyOptions) throws -> VerifyResult {
         let computed = try manifest.computePackID()
         if computed != manifest.packID.lowercased() {
             throw FormatError.verification("pack_id mismatch: expected=\(computed) actual=\(manifest.packID)")
@@ -150,17 +150,22 @@ public enum PackVerifier {
         return result
     }
 
-    /// SHA-256 of each named entry present in the zip, hashed on all cores (entries are independent).
+    /// SHA-256 of each named entry present, hashed on all cores when the archive allows it.
     /// An entry over the size cap is invalid input, as gait's `hash <path>: zip entry too large`.
-    static func hashDeclared(_ zip: ZipReader, _ paths: [String]) throws -> [String: String] {
+    static func hashDeclared<A: PackArchive>(_ zip: A, _ paths: [String]) throws -> [String: String] {
         let entries = Array(Set(paths)).compactMap { zip.entry(named: $0) }
         var digests = [String?](repeating: nil, count: entries.count)
         var failures = [Error?](repeating: nil, count: entries.count)
         digests.withUnsafeMutableBufferPointer { out in
             failures.withUnsafeMutableBufferPointer { errs in
                 let outBase = out.baseAddress!, errBase = errs.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: entries.count) { i in
+                let hashOne = { (i: Int) in
                     do { outBase[i] = try zip.sha256(entries[i]).digest.hex } catch { errBase[i] = error }
+                }
+                if zip.supportsConcurrentReads {
+                    DispatchQueue.concurrentPerform(iterations: entries.count, execute: hashOne)
+                } else {
+                    (0..<entries.count).forEach(hashOne)
                 }
             }
         }
@@ -191,7 +196,7 @@ enum PackFamily {
     /// For `verify`: a PackSpec manifest that does not parse is a verification failure, unless it
     /// is a guard manifest. `strictOnly` (inspect, diff) makes every other parse failure plain input
     /// error; `allowGuard` still recognises guard packs then.
-    static func detect(_ zip: ZipReader, strictOnly: Bool = false, allowGuard: Bool = false) throws -> PackFamily {
+    static func detect<A: PackArchive>(_ zip: A, strictOnly: Bool = false, allowGuard: Bool = false) throws -> PackFamily {
         try RunpackReader.checkNames(zip)
         guard let manifestEntry = zip.entry(named: PackManifest.fileName) else {
             if zip.entry(named: "manifest.json") != nil { return .runpack }
@@ -210,7 +215,7 @@ enum PackFamily {
 
 /// The per-type payload checks verify runs once every file is present and intact.
 enum PayloadContract {
-    static func check(_ zip: ZipReader, manifest: PackManifest) throws -> JSONValue? {
+    static func check<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> JSONValue? {
         switch PackType(rawValue: manifest.packType) {
         case .run: return try RunPack.checkContract(zip, manifest: manifest)
         case .job: return try JobPack.checkContract(zip, manifest: manifest).payload

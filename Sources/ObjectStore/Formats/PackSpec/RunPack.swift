@@ -71,7 +71,7 @@ public enum RunPack {
                                 "context_ref_count", "context_evidence_mode", "context_privacy_mode"]
 
     /// `validateRunPayload` plus the run-pack checks of `verifyPayloadContracts` (§8.5).
-    static func checkContract(_ zip: ZipReader, manifest: PackManifest) throws -> JSONValue {
+    static func checkContract<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> JSONValue {
         guard let payloadEntry = zip.entry(named: payloadName) else { throw FormatError.verification("missing \(payloadName)") }
         guard zip.entry(named: sourceName) != nil else { throw FormatError.verification("missing \(sourceName)") }
         let raw = try zip.read(payloadEntry)

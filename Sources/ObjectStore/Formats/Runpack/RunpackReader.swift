@@ -27,7 +27,7 @@ public enum RunpackReader {
     public struct ResultSummary: Sendable { public var intentID: String; public var status: String }
 
     /// Duplicates are a verification failure; gaitstore also refuses unsafe names (packspec §17).
-    static func checkNames(_ zip: ZipReader) throws {
+    static func checkNames<A: PackArchive>(_ zip: A) throws {
         if !zip.duplicateNames.isEmpty {
             throw FormatError.verification("zip contains duplicate entries: \(zip.duplicateNames.joined(separator: ", "))")
         }
@@ -36,7 +36,7 @@ public enum RunpackReader {
         }
     }
 
-    static func readManifest(_ zip: ZipReader) throws -> (manifest: Runpack.Manifest, raw: [UInt8]) {
+    static func readManifest<A: PackArchive>(_ zip: A) throws -> (manifest: Runpack.Manifest, raw: [UInt8]) {
         guard let entry = zip.entry(named: "manifest.json") else { throw FormatError.invalid("missing manifest.json") }
         try checkDeclaredSize(entry)
         let raw = try zip.read(entry)
@@ -54,14 +54,14 @@ public enum RunpackReader {
         return (manifest, raw)
     }
 
-    static func checkDeclaredSize(_ entry: ZipEntry) throws {
+    static func checkDeclaredSize(_ entry: some PackArchiveEntry) throws {
         if entry.uncompressedSize > UInt64(ZipLimits.default.maxEntrySize) {
             throw FormatError.invalid("zip entry too large: \(entry.uncompressedSize)")
         }
     }
 
     /// `gait pack verify` on a runpack: missing and mismatched members are reported, not thrown.
-    public static func verify(_ zip: ZipReader, key: Ed25519PublicKey?, requireSignature: Bool) throws -> Verification {
+    public static func verify<A: PackArchive>(_ zip: A, key: Ed25519PublicKey?, requireSignature: Bool) throws -> Verification {
         try checkNames(zip)
         let (manifest, raw) = try readManifest(zip)
         var result = Verification(manifest: manifest, filesChecked: manifest.files.count)
@@ -102,7 +102,7 @@ public enum RunpackReader {
     }
 
     /// gait's `ReadRunpack`: any integrity problem is an error; members are parsed leniently.
-    public static func read(_ zip: ZipReader) throws -> Contents {
+    public static func read<A: PackArchive>(_ zip: A) throws -> Contents {
         try checkNames(zip)
         let (manifest, _) = try readManifest(zip)
         var declared: [String: String] = [:]
@@ -149,7 +149,7 @@ public enum RunpackReader {
 
     /// Streams one member, checking its hash; JSONL lines go to `line`, a JSON member is returned whole.
     @discardableResult
-    private static func readMember(_ name: String, _ zip: ZipReader, _ declared: [String: String],
+    private static func readMember<A: PackArchive>(_ name: String, _ zip: A, _ declared: [String: String],
                                    _ line: @escaping ([UInt8]) throws -> Void) throws -> [UInt8] {
         let entry = zip.entry(named: name)!
         try checkDeclaredSize(entry)
