@@ -86,6 +86,7 @@ public enum GuardPack {
         result.legacyType = "guard"
         result.filesChecked = manifest.contents.count
         let hashes = try PackVerifier.hashDeclared(zip, manifest.contents.map(\.path))
+        result.digests = hashes
         for entry in manifest.contents {
             guard let actual = hashes[entry.path] else {
                 result.missingFiles.append(entry.path)

@@ -26,6 +26,8 @@ public struct VerifyResult: Sendable {
     public var signaturesTotal = 0
     public var signaturesValid = 0
     public var legacyType = ""
+    /// SHA-256 (hex) of every entry verify hashed, by name: what import stores them under.
+    public internal(set) var digests: [String: String] = [:]
 
     /// gait's CLI verdict (§13.2).
     public func ok(requireSignature: Bool) -> Bool {
@@ -71,11 +73,16 @@ public struct VerifyResult: Sendable {
 /// rule of §17. Verification failures found in the content are in the result; structural ones throw.
 public enum PackVerifier {
     public static func verify(path: String, options: VerifyOptions) throws -> VerifyResult {
-        let zip = try PackFamily.open(path)
+        try verify(archive: try PackFamily.open(path), options: options)
+    }
+
+    /// The same checks over any archive: a zip, or a pack stored as a git tree.
+    public static func verify<A: PackArchive>(archive zip: A, options: VerifyOptions) throws -> VerifyResult {
         switch try PackFamily.detect(zip) {
         case .runpack:
             let v = try RunpackReader.verify(zip, key: options.key, requireSignature: options.requireSignature)
             var result = VerifyResult()
+            result.digests = v.digests
             result.packID = v.manifest.manifestDigest
             result.packType = "run"
             result.sourceRef = v.manifest.runID
@@ -108,6 +115,7 @@ public enum PackVerifier {
         result.signaturesTotal = manifest.signatures.count
 
         let hashes = try hashDeclared(zip, contents.map(\.path))
+        result.digests = hashes
         for entry in contents {
             guard let actual = hashes[entry.path] else {
                 result.missingFiles.append(entry.path)

@@ -6,6 +6,8 @@ public enum RunpackReader {
         public var filesChecked: Int
         public var missingFiles: [String] = []
         public var hashMismatches: [HashMismatch] = []
+        /// SHA-256 (hex) of each member hashed, by name.
+        public var digests: [String: String] = [:]
         var signature = SignatureVerdict()
 
         public var signatureStatus: SignatureStatus { signature.status }
@@ -74,6 +76,7 @@ public enum RunpackReader {
             }
             try checkDeclaredSize(entry)
             let actual = try zip.sha256(entry).digest.hex
+            result.digests[file.path] = actual
             if actual != file.sha256.lowercased() {
                 result.hashMismatches.append(HashMismatch(path: file.path, expected: file.sha256, actual: actual))
             }
