@@ -157,4 +157,18 @@ final class ZipReaderTests: XCTestCase {
             XCTAssertEqual(reader.entry(named: name)?.unsafeNameReason, reason, name)
         }
     }
+
+    func testNamesThatAreNotUTF8AreKeptAsBytesAndShownLossily() throws {
+        let scratch = try ZipScratchDirectory()
+        var zip = ZipBytes(bytes: try DeterministicZip.encode([ZipWriteEntry(path: "caf-.txt", content: .bytes([7]))]))
+        zip.bytes[30 + 3] = 0xE9  // Latin-1 "é" in the local header ...
+        zip.bytes[zip.centralRecordOffsets[0] + 46 + 3] = 0xE9  // ... and in the central directory
+        let path = try scratch.write("latin1.zip", zip.bytes)
+        let reader = try ZipReader(path: path)
+        let entry = reader.entries[0]
+        XCTAssertEqual(entry.nameBytes, [0x63, 0x61, 0x66, 0xE9, 0x2E, 0x74, 0x78, 0x74])
+        XCTAssertEqual(entry.name, "caf\u{FFFD}.txt")
+        XCTAssertEqual(try reader.read(entry), [7])
+        XCTAssertNil(reader.entry(named: "caf\u{e9}.txt"), "names match by bytes, not by decoded text")
+    }
 }

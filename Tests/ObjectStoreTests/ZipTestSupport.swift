@@ -159,3 +159,26 @@ extension XCTestCase {
         }
     }
 }
+
+/// Peak resident memory from /proc (Linux): `clear_refs` 5 resets the high-water mark.
+enum ZipMemory {
+    /// Resets the high-water mark to the current RSS and returns it; nil where unsupported.
+    @discardableResult
+    static func resetPeak() -> Int {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        return field("VmRSS")
+    }
+
+    static var isAvailable: Bool {
+        (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
+            && field("VmHWM") > 0
+    }
+
+    static func peak() -> Int { field("VmHWM") }
+
+    private static func field(_ name: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+    }
+}

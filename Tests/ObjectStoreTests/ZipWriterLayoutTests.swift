@@ -148,10 +148,13 @@ final class ZipWriterLayoutTests: XCTestCase {
         }
     }
 
-    func testDuplicateAndOverlongPathsAreRejected() {
+    func testDuplicateDirectoryAndOverlongPathsAreRejected() {
         assertZipError(.duplicateEntry(entry: "x"), try DeterministicZip.encode([
             ZipWriteEntry(path: "x", content: .bytes([1])), ZipWriteEntry(path: "y", content: .bytes([])),
             ZipWriteEntry(path: "x", content: .bytes([2])),
+        ]))
+        assertZipError(.directoryEntry(entry: "dir/"), try DeterministicZip.encode([
+            ZipWriteEntry(path: "dir/", content: .bytes([])),
         ]))
         let long = String(repeating: "n", count: 65536)
         assertZipError(.nameTooLong(entry: long), try DeterministicZip.encode([

@@ -12,8 +12,7 @@ final class DeflatePipeline {
 
     private let pool: DeflateWorkerPool
     private let deliver: (DeflateUnit, DeflatedUnit) throws -> Void
-    private var pending: [DeflateBatch?] = []
-    private var pendingHead = 0
+    private var pending = ZipFIFO<DeflateBatch>()
     private var inFlightBytes = 0
     private var forming: [DeflateUnit] = []
     private var formingBytes = 0
@@ -38,7 +37,7 @@ final class DeflatePipeline {
     /// Submits what is left and delivers every result.
     func finish() throws {
         try submitFormingBatch()
-        while pendingHead < pending.count {
+        while !pending.isEmpty {
             try deliverOldest()
         }
     }
@@ -48,9 +47,8 @@ final class DeflatePipeline {
         let batch = DeflateBatch(units: forming)
         forming = []
         formingBytes = 0
-        while pendingHead < pending.count
-            && (pending.count - pendingHead >= Self.maxInFlightBatches
-                || inFlightBytes + batch.inputBytes > Self.maxInFlightBytes) {
+        while !pending.isEmpty
+            && (pending.count >= Self.maxInFlightBatches || inFlightBytes + batch.inputBytes > Self.maxInFlightBytes) {
             try deliverOldest()
         }
         pending.append(batch)
@@ -59,13 +57,7 @@ final class DeflatePipeline {
     }
 
     private func deliverOldest() throws {
-        guard let batch = pending[pendingHead] else { return }
-        pending[pendingHead] = nil  // release its memory as soon as it is written
-        pendingHead += 1
-        if pendingHead == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
-        }
+        guard let batch = pending.popFirst() else { return }
         inFlightBytes -= batch.inputBytes
         let results = try batch.waitForResults()
         for (unit, result) in zip(batch.units, results) {

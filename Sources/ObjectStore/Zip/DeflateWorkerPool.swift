@@ -39,8 +39,7 @@ final class DeflateBatch: @unchecked Sendable {
 /// determinism tests rely on, and so blocking waits never starve other Dispatch work.
 final class DeflateWorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [DeflateBatch] = []
-    private var head = 0
+    private var queue = ZipFIFO<DeflateBatch>()
     private var closed = false
     private let exited = DispatchGroup()
 
@@ -82,16 +81,9 @@ final class DeflateWorkerPool: @unchecked Sendable {
     private func next() -> DeflateBatch? {
         condition.lock()
         defer { condition.unlock() }
-        while head == queue.count && !closed {
+        while queue.isEmpty && !closed {
             condition.wait()
         }
-        guard !closed else { return nil }
-        let batch = queue[head]
-        head += 1
-        if head == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        return batch
+        return closed ? nil : queue.popFirst()
     }
 }

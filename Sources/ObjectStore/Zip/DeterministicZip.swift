@@ -56,8 +56,9 @@ public enum DeterministicZip {
     /// forms), so names are compared as UTF-8 bytes, and so are duplicates.
     private static func sortedByName(_ entries: [ZipWriteEntry]) throws -> [(name: [UInt8], entry: ZipWriteEntry)] {
         let named = entries.map { (name: Array($0.path.utf8), entry: $0) }
-        for item in named where item.name.count > Int(ZipLayout.uint16Max) {
-            throw ZipError.nameTooLong(entry: item.entry.path)
+        for item in named {
+            if item.name.count > Int(ZipLayout.uint16Max) { throw ZipError.nameTooLong(entry: item.entry.path) }
+            if item.name.last == UInt8(ascii: "/") { throw ZipError.directoryEntry(entry: item.entry.path) }
         }
         let sorted = named.sorted { $0.name.lexicographicallyPrecedes($1.name) }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.name == b.name {

@@ -80,9 +80,12 @@ enum ZipContentChunker {
     }
 
     private static func readChunk(_ fd: Int32, path: String) throws -> [UInt8] {
-        try [UInt8](unsafeUninitializedCapacity: ZipDeflateFormat.chunkSize) { buffer, count in
+        let chunk = try [UInt8](unsafeUninitializedCapacity: ZipDeflateFormat.chunkSize) { buffer, count in
             count = 0
             count = try ZipPOSIX.readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), path: path)
         }
+        // A short read keeps its 1 MiB allocation; copied to its own size, a batch of small files
+        // holds kilobytes instead of a megabyte each.
+        return chunk.count == ZipDeflateFormat.chunkSize ? chunk : Array(chunk[...])
     }
 }

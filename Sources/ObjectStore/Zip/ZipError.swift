@@ -23,6 +23,9 @@ public enum ZipError: Error, CustomStringConvertible, Equatable, Sendable {
     case foreignEntry(path: String, entry: String)
     /// Writer input: two entries with the same path.
     case duplicateEntry(entry: String)
+    /// Writer input: a path ending in "/", which Go would write as a directory entry; packs
+    /// never hold directory entries, so the writer does not write them either.
+    case directoryEntry(entry: String)
     /// Writer input: a path longer than the 65535 bytes a zip name field holds.
     case nameTooLong(entry: String)
     /// A system call failed on `path`.
@@ -65,6 +68,8 @@ public enum ZipError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(ZipText.display(path)): \(ZipText.display(entry)): entry does not belong to this archive"
         case let .duplicateEntry(entry):
             return "\(ZipText.display(entry)): duplicate entry path in zip"
+        case let .directoryEntry(entry):
+            return "\(ZipText.display(entry)): entry path ends with '/' (directory entries are not written)"
         case let .nameTooLong(entry):
             return "\(ZipText.display(String(entry.prefix(80))))...: entry path longer than 65535 bytes"
         case let .io(path, operation, reason):

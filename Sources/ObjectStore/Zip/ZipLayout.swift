@@ -100,11 +100,6 @@ struct ZipByteReader {
         return value
     }
 
-    mutating func take(_ count: Int) -> [UInt8] {
-        defer { position += count }
-        return Array(bytes[position..<position + count])
-    }
-
     mutating func skip(_ count: Int) {
         position += count
     }
