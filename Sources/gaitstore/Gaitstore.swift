@@ -1,11 +1,14 @@
 import ArgumentParser
+import Foundation
 
 /// The `gaitstore` command tree. Commands parse, call the library, and print; no logic of their own.
 struct Gaitstore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gaitstore",
         abstract: "A git-backed, content-addressed store for agent evidence packs.",
-        subcommands: [PackCommand.self, RunCommand.self, KeyCommand.self]
+        subcommands: [InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, CatCommand.self,
+                      LogCommand.self, ExportCommand.self, FsckCommand.self, GCCommand.self, TrustCommand.self,
+                      PackCommand.self, RunCommand.self, KeyCommand.self]
     )
 }
 
@@ -16,6 +19,13 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(help: "Print one JSON object on stdout instead of text.")
     var json = false
+
+    /// `--store`, else `$GAITSTORE_DIR`, else `./.gaitstore`.
+    var storePath: String {
+        if let store, !store.isEmpty { return store }
+        if let env = ProcessInfo.processInfo.environment["GAITSTORE_DIR"], !env.isEmpty { return env }
+        return "./.gaitstore"
+    }
 }
 
 /// Exit codes of the command-line contract.

@@ -15,14 +15,23 @@ enum ZipContentChunker {
         case let .file(path):
             try chunks(ofFile: path, entryIndex: entryIndex, emit: emit)
         case let .zipEntry(reader, entry):
-            try chunks(of: reader, entry, entryIndex: entryIndex, emit: emit)
+            try chunks(pushedBy: { try reader.stream(entry, chunk: $0) }, entryIndex: entryIndex, emit: emit)
+        case let .stream(producer):
+            try chunks(pushedBy: producer.value, entryIndex: entryIndex, emit: emit)
         }
     }
 
-    /// The reader pushes inflated bytes; a chunk is emitted only once more data follows it, so the
+    /// A producer pushes the bytes; a chunk is emitted only once more data follows it, so the
     /// cut points are the same as for `.bytes` and `.file` of the same content.
-    private static func chunks(of reader: ZipReader, _ entry: ZipEntry, entryIndex: Int,
-                               emit: (DeflateUnit) throws -> Void) throws {
+    private static func chunks(pushedBy produce: (((UnsafeRawBufferPointer) throws -> Void) throws -> Void),
+                               entryIndex: Int, emit: (DeflateUnit) throws -> Void) throws {
+        try withoutActuallyEscaping(emit) { emit in
+            try chunks(pushedBy: produce, entryIndex: entryIndex, escapingEmit: emit)
+        }
+    }
+
+    private static func chunks(pushedBy produce: (((UnsafeRawBufferPointer) throws -> Void) throws -> Void),
+                               entryIndex: Int, escapingEmit emit: @escaping (DeflateUnit) throws -> Void) throws {
         let size = ZipDeflateFormat.chunkSize
         var pending: [UInt8] = []
         var previous: [UInt8] = []
@@ -37,7 +46,7 @@ enum ZipContentChunker {
             previous = input
             pending.removeFirst(cut)
         }
-        try reader.stream(entry) { bytes in
+        try produce { bytes in
             pending.append(contentsOf: bytes)
             while pending.count > size { try flush(last: false) }
         }

@@ -6,6 +6,8 @@ public struct ZipWriteEntry: Sendable {
         case file(String)
         /// An entry of another zip, inflated while compressing (re-zipping never holds it whole).
         case zipEntry(ZipReader, ZipEntry)
+        /// Bytes pushed by a producer (a stored git blob, say), called once on the writing thread.
+        case stream(UnsafeSendable<((UnsafeRawBufferPointer) throws -> Void) throws -> Void>)
     }
 
     /// The entry name, stored as its UTF-8 bytes.
