@@ -122,7 +122,7 @@ struct PackVerify: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var keys: KeyOptions
 
-    @Argument(help: "A pack zip (PackSpec v1, legacy runpack or legacy evidence pack).")
+    @Argument(help: "A pack zip (PackSpec v1, legacy runpack or legacy evidence pack), or a stored pack id.")
     var pack: String
 
     @Flag(help: "Fail unless a signature verifies.")
@@ -144,7 +144,7 @@ struct PackVerify: ParsableCommand {
             let options = VerifyOptions(key: try keys.load(), requireSignature: require)
             let result: VerifyResult
             do {
-                result = try PackVerifier.verify(path: pack, options: options)
+                result = try PackSource(pack, store: global.storePath).verify(options)
             } catch let error as FormatError {
                 throw CommandFailure(error: error, operation: "verify", json: global.json,
                                      envelopeExtras: [("path", .string(pack))])
@@ -196,12 +196,12 @@ struct PackInspect: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "A pack zip.")
+    @Argument(help: "A pack zip, or a stored pack id.")
     var pack: String
 
     func run() throws {
         try perform("inspect", json: global.json) {
-            let inspection = try PackInspector.inspect(path: pack)
+            let inspection = try PackSource(pack, store: global.storePath).inspect()
             if global.json {
                 var envelope = Envelope(operation: "inspect")
                 envelope["path"] = .string(pack)
@@ -233,7 +233,7 @@ struct PackDiffCommand: ParsableCommand {
 
     func run() throws {
         try perform("diff", json: global.json) {
-            let result = try PackDiff.diff(try PackDiff.side(path: left), try PackDiff.side(path: right))
+            let result = try PackSource.diff(left, right, store: global.storePath)
             let bytes = try CanonicalJSON.encode(result.json)
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
@@ -249,6 +249,53 @@ struct PackDiffCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(bytes + [0x0a]))
             }
             if result.changed { throw ExitCode(ExitStatus.verificationFailed) }
+        }
+    }
+}
+
+/// A pack named on the command line: a zip path, or else the id of a pack in the store.
+enum PackSource {
+    case file(String)
+    case stored(Store, String)
+
+    init(_ text: String, store storePath: String) throws {
+        if FileBytes.exists(text) {
+            self = .file(text)
+            return
+        }
+        guard let store = try? Store.open(at: storePath) else {
+            throw FormatError.invalid("\(text): no such file (and no store at \(storePath) to look it up as a pack id)")
+        }
+        self = .stored(store, try store.resolvePackID(text, in: try store.catalogTree()))
+    }
+
+    func verify(_ options: VerifyOptions) throws -> VerifyResult {
+        switch self {
+        case .file(let path): return try PackVerifier.verify(path: path, options: options)
+        case .stored(let store, let id): return try PackVerifier.verify(archive: try store.archive(id), options: options)
+        }
+    }
+
+    func inspect() throws -> PackInspector.Inspection {
+        switch self {
+        case .file(let path): return try PackInspector.inspect(path: path)
+        case .stored(let store, let id): return try PackInspector.inspect(archive: try store.archive(id))
+        }
+    }
+
+    static func diff(_ left: String, _ right: String, store: String) throws -> PackDiff.Result {
+        switch (try PackSource(left, store: store), try PackSource(right, store: store)) {
+        case (.stored(let s, let a), .stored(_, let b)):
+            return try s.diff(a, b)
+        case (let l, let r):
+            return try PackDiff.diff(try l.side(), try r.side())
+        }
+    }
+
+    private func side() throws -> PackDiff.Side {
+        switch self {
+        case .file(let path): return try PackDiff.side(path: path)
+        case .stored(let store, let id): return try PackDiff.side(archive: try store.archive(id))
         }
     }
 }

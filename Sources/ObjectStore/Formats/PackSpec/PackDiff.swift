@@ -110,7 +110,10 @@ public enum PackDiff {
 
     /// Reads one side from a pack zip (PackSpec or legacy runpack).
     public static func side(path: String) throws -> Side {
-        let zip = try PackFamily.open(path)
+        try side(archive: try PackFamily.open(path))
+    }
+
+    public static func side<A: PackArchive>(archive zip: A) throws -> Side {
         switch try PackFamily.detect(zip, strictOnly: true) {
         case .runpack:
             let contents = try RunpackReader.read(zip)

@@ -11,7 +11,10 @@ public enum PackInspector {
     }
 
     public static func inspect(path: String) throws -> Inspection {
-        let zip = try PackFamily.open(path)
+        try inspect(archive: try PackFamily.open(path))
+    }
+
+    public static func inspect<A: PackArchive>(archive zip: A) throws -> Inspection {
         var o = GoObject()
         switch try PackFamily.detect(zip, strictOnly: true, allowGuard: true) {
         case .runpack:
