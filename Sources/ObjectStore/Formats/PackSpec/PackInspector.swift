@@ -23,7 +23,8 @@ public enum PackInspector {
             o.put("pack_id", m.manifestDigest)
             o.put("pack_type", "run")
             o.put("source_ref", m.runID)
-            o.put("run_payload", legacyRunPayload(contents))
+            // gait synthesizes the payload without normalising created_at to UTC.
+            o.put("run_payload", RunPack.payload(contents, createdAtInUTC: false))
             o.put("run_lineage", runLineage(contents))
             o.put("legacy_type", "runpack")
             return Inspection(packID: m.manifestDigest, packType: "run", sourceRef: m.runID, json: o.value)
@@ -97,26 +98,6 @@ public enum PackInspector {
             r.putOmitEmpty("status", statusByIntent[id] ?? "")
             return r.value
         })
-        return o.value
-    }
-
-    /// A legacy runpack's synthesized run payload (its `created_at` keeps the run's offset, as gait).
-    static func legacyRunPayload(_ contents: RunpackReader.Contents) -> JSONValue {
-        let receipts = contents.refs.receipts ?? []
-        var o = GoObject()
-        o.put("schema_id", "gait.pack.run")
-        o.put("schema_version", "1.0.0")
-        o.put("created_at", contents.run.createdAt)
-        o.put("run_id", contents.run.runID)
-        o.put("capture_mode", contents.manifest.captureMode)
-        o.put("manifest_digest", contents.manifest.manifestDigest)
-        o.put("intents_count", contents.intents.count)
-        o.put("results_count", contents.results.count)
-        o.put("refs_count", receipts.count)
-        o.putOmitEmpty("context_set_digest", contents.refs.contextSetDigest)
-        o.putOmitEmpty("context_ref_count", receipts.count)
-        o.putOmitEmpty("context_evidence_mode", contents.refs.contextEvidenceMode)
-        o.putOmitEmpty("context_privacy_mode", RunPack.privacyMode(receipts))
         return o.value
     }
 

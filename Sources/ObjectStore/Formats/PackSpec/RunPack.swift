@@ -37,12 +37,13 @@ public enum RunPack {
     }
 
     /// `run_payload.json` (`schemapack.RunPayload`).
-    static func payload(_ contents: RunpackReader.Contents) -> JSONValue {
+    static func payload(_ contents: RunpackReader.Contents, createdAtInUTC: Bool = true) -> JSONValue {
         let receipts = contents.refs.receipts ?? []
         var o = GoObject()
         o.put("schema_id", "gait.pack.run")
         o.put("schema_version", "1.0.0")
-        o.put("created_at", contents.run.createdAt.isZero ? GoTime.deterministicEpoch : contents.run.createdAt.utc)
+        let created = contents.run.createdAt
+        o.put("created_at", !createdAtInUTC ? created : created.isZero ? GoTime.deterministicEpoch : created.utc)
         o.put("run_id", contents.run.runID)
         o.put("capture_mode", contents.manifest.captureMode)
         o.put("manifest_digest", contents.manifest.manifestDigest)
