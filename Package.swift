@@ -29,8 +29,9 @@ let package = Package(
             "ObjectStore", "Refs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "TestSupport"]),
         .testTarget(name: "GaitstoreCLITests", dependencies: ["ObjectStore"]),
-        .testTarget(name: "RefsTests", dependencies: ["Refs", "ObjectStore"]),
+        .testTarget(name: "RefsTests", dependencies: ["Refs", "ObjectStore", "TestSupport"]),
     ]
 )
