@@ -25,9 +25,11 @@ cp "$work/a/runpack_run_tck.zip" "$out/runpack_run_tck.zip"
 "$bin" pack build --type run --from "$out/runpack_run_tck.zip" --key "$keys/signer_private.key" \
   --out "$out/pack_run_signed.zip" >/dev/null
 
-# A job pack from a gait job directory, and a call pack from a call record.
+# A job pack from a gait job directory, and a call pack from a call record. The call record names
+# its runpack relative to itself, so that runpack is recorded into fixtures/inputs first.
 "$bin" pack build --type job --from "$root/fixtures/gait-jobs/job_tck" --out "$out/pack_job.zip" >/dev/null
-[ ! -f "$inputs/call_record.json" ] || "$bin" pack build --type call --from "$inputs/call_record.json" --out "$out/pack_call.zip" >/dev/null
+"$bin" run record --input "$inputs/call_run_record_input.json" --out-dir "$inputs" >/dev/null
+"$bin" pack build --type call --from "$inputs/call_record.json" --out "$out/pack_call.zip" >/dev/null
 
 # Broken variants of the valid run pack.
 for kind in tampered-hash undeclared-file missing-file schema-invalid unknown-field duplicate-entry traversal-entry; do

@@ -25,7 +25,8 @@ public enum PackDiff {
         public var manifestDelta = false
         public var contextChanged = false
         public var contextRuntimeOnly = false
-        public var contextDrift = ""
+        /// gait always reports a classification; `none` unless two run packs' contexts differ.
+        public var contextDrift = "none"
 
         public var changed: Bool {
             manifestDelta || !added.isEmpty || !removed.isEmpty || !changedFiles.isEmpty || contextChanged

@@ -1,0 +1,60 @@
+/// The cross-record rules gait enforces on a call, both when it builds a call pack and when it
+/// verifies one: every required event type happened, and no commitment was spoken without the
+/// gate allowing it first.
+extension Voice {
+    /// gait's `ensureCallEventCoverage`. At verify time the events are checked in file order, so
+    /// an unsorted `call_events.jsonl` fails here.
+    static func checkEventCoverage(_ events: [CallEvent]) throws {
+        if events.isEmpty { throw FormatError.invalid("call record events are required") }
+        var lastSeq = 0
+        var seen = Set<String>()
+        for event in events {
+            if event.callSeq < lastSeq { throw FormatError.invalid("call events must be sorted by call_seq") }
+            lastSeq = event.callSeq
+            seen.insert(event.eventType)
+        }
+        for required in CallEvent.requiredTypes where !seen.contains(required) {
+            throw FormatError.invalid("call events missing required type: \(required)")
+        }
+    }
+
+    /// gait's `ensureGatedTTSEventsHaveSpeakReceipt`: a `tts.emitted` event with a commitment class
+    /// needs a speak receipt at the same (call_seq, turn_index, class) carrying the same say token.
+    static func checkGatedEmissionsHaveReceipts(_ events: [CallEvent], _ receipts: [SpeakReceipt]) throws {
+        var receiptByKey: [String: SpeakReceipt] = [:]
+        for receipt in receipts {
+            receiptByKey["\(receipt.callSeq):\(receipt.turnIndex):\(receipt.commitmentClass)"] = receipt
+        }
+        for event in events where event.isGatedEmission {
+            let at = "call_seq=\(event.callSeq) turn_index=\(event.turnIndex)"
+            if event.sayTokenID.goTrimmed.isEmpty {
+                throw FormatError.invalid("gated tts.emitted event missing say_token_id for \(at)")
+            }
+            guard let receipt = receiptByKey["\(event.callSeq):\(event.turnIndex):\(event.commitmentClass)"] else {
+                throw FormatError.invalid("gated tts.emitted event missing speak receipt for \(at) class=\(event.commitmentClass)")
+            }
+            if receipt.sayTokenID != event.sayTokenID {
+                throw FormatError.invalid("gated tts.emitted event say_token_id mismatch for \(at) class=\(event.commitmentClass)")
+            }
+        }
+    }
+
+    /// gait's `ensureSpeakReceiptsHaveAllowDecision`: the latest gate decision for the receipt's
+    /// turn and class at or before its call_seq must be `allow` (the first one wins a tie).
+    static func checkReceiptsFollowAllow(_ decisions: [GateDecision], _ receipts: [SpeakReceipt]) throws {
+        for receipt in receipts {
+            var latest: GateDecision?
+            for decision in decisions where decision.commitmentClass == receipt.commitmentClass
+                && decision.turnIndex == receipt.turnIndex && decision.callSeq <= receipt.callSeq {
+                if latest == nil || decision.callSeq > latest!.callSeq { latest = decision }
+            }
+            let at = "turn_index=\(receipt.turnIndex) call_seq=\(receipt.callSeq) class=\(receipt.commitmentClass)"
+            guard let latest else {
+                throw FormatError.invalid("speak receipt missing prior gate decision for \(at)")
+            }
+            if latest.verdict != "allow" {
+                throw FormatError.invalid("speak receipt latest prior gate verdict is \(latest.verdict) (expected allow) for \(at)")
+            }
+        }
+    }
+}
