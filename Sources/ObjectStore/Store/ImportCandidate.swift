@@ -46,20 +46,10 @@ public struct ImportCandidate: @unchecked Sendable {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         let meta = PackMeta(id: result.packID.lowercased(), kind: kind, packType: result.packType, sourceRef: result.sourceRef,
                             sourceName: (path as NSString).lastPathComponent,
-                            sourceSHA256: try Self.sha256(ofFile: path).hex,
+                            sourceSHA256: try FileStreaming.sha256(path).digest.hex,
                             sourceSize: (attributes?[.size] as? Int) ?? 0,
                             fileCount: files.count, totalBytes: files.reduce(0) { $0 + $1.size })
         return ImportCandidate(meta: meta, files: files)
-    }
-
-    static func sha256(ofFile path: String) throws -> SHA256Digest {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FormatError.invalid("open \(path): cannot read") }
-        defer { try? handle.close() }
-        var hasher = SHA256Hasher()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { hasher.update($0) }
-        }
-        return hasher.finalize()
     }
 }
 

@@ -193,14 +193,3 @@ public final class Store {
         return oid
     }
 }
-
-/// Reads a file in chunks without holding it whole.
-enum FileStreaming {
-    static func stream(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FormatError.invalid("open \(path): cannot read") }
-        defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try chunk.withUnsafeBytes(body)
-        }
-    }
-}

@@ -34,7 +34,7 @@ public enum CallPack {
         let runpackPath = record.runpackPath.hasPrefix("/")
             ? record.runpackPath : (recordDirectory as NSString).appendingPathComponent(record.runpackPath)
         let runID = try verifiedRunID(runpackPath)
-        let source = try digest(ofFile: runpackPath)
+        let source = try FileStreaming.sha256(runpackPath)
 
         var payload = CallPayload()
         payload.createdAt = record.createdAt
@@ -68,16 +68,12 @@ public enum CallPack {
             PackFile.bytes(receiptsName,
                            try encode("speak receipts") { try CanonicalJSON.encodeLines(record.speakReceipts!.map(\.json)) }),
             PackFile.bytes(referencesName, try encode("reference digests") { try CanonicalJSON.encode(references) }),
-            PackFile(path: sourceName, content: .file(runpackPath), sha256: source.sha256, size: source.size),
+            PackFile(path: sourceName, content: .file(runpackPath), sha256: source.digest, size: source.size),
         ]
         return try PackBuilder.build(type: .call, sourceRef: record.callID, files: files, options: options, outPath: outPath,
                                      defaultDirectory: recordDirectory.isEmpty ? "." : recordDirectory)
     }
 
-<<<<<<< HEAD
-    static func checkContract<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> JSONValue? {
-        throw FormatError.verification("call packs are not supported yet")
-=======
     /// gait's `runpack.VerifyZip` gate on the source: any missing or altered member refuses the build.
     static func verifiedRunID(_ path: String) throws -> String {
         let zip: ZipReader
@@ -92,33 +88,14 @@ public enum CallPack {
         return check.manifest.runID.goTrimmed
     }
 
-    /// SHA-256 and length of a file, read in chunks: the runpack is embedded without being held whole.
-    static func digest(ofFile path: String) throws -> (sha256: SHA256Digest, size: Int) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FormatError.invalid("read source runpack: open \(path): \(FileBytes.reason(path))")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256Hasher()
-        var size = 0
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                chunk.withUnsafeBytes { hasher.update($0) }
-                size += chunk.count
-            }
-        } catch {
-            throw FormatError(.internalFailure, "read source runpack: \(path): \(error.localizedDescription)")
-        }
-        return (hasher.finalize(), size)
-    }
 
     /// gait's `verifyCallPayloadContracts`, every check in gait's order. Every failure is a
     /// verification error (exit 2). Returns the payload as stored.
-    static func checkContract(_ zip: ZipReader, manifest: PackManifest) throws -> JSONValue? {
+    static func checkContract<A: PackArchive>(_ zip: A, manifest: PackManifest) throws -> JSONValue? {
         do {
             return try CallPackContract(zip: zip, manifest: manifest).check()
         } catch let error as FormatError {
             throw error.relabeled(.verification)
         }
->>>>>>> wt/call
     }
 }

@@ -1,15 +1,13 @@
 /// The payload contract of a call pack (gait's `verifyCallPayloadContracts`): the files re-read,
 /// re-normalised and re-checked against each other, in gait's order so the first failure reported
 /// is gait's. Errors are thrown as `.invalid`; `CallPack.checkContract` relabels them.
-struct CallPackContract {
-    let zip: ZipReader
+struct CallPackContract<A: PackArchive> {
+    let zip: A
     let manifest: PackManifest
 
-    /// gait's JSONL scanner refuses lines of 10 MiB or more.
-    static let maxLineBytes = 10 * 1024 * 1024
 
     func check() throws -> JSONValue {
-        var entries: [String: ZipEntry] = [:]
+        var entries: [String: A.Entry] = [:]
         for name in CallPack.requiredNames {
             guard let entry = zip.entry(named: name) else { throw FormatError.invalid("missing \(name)") }
             entries[name] = entry
@@ -94,7 +92,7 @@ struct CallPackContract {
         var lineNumber = 0
         for line in JSONLines.split(bytes) {
             lineNumber += 1
-            if line.count >= maxLineBytes { throw FormatError.invalid("scan \(name): bufio.Scanner: token too long") }
+            if line.count >= LineSplitter.maxLineBytes { throw FormatError.invalid("scan \(name): bufio.Scanner: token too long") }
             let trimmed = line.trimmedLine
             if trimmed.isEmpty { continue }
             do { items.append(try decode(try JSONParser.parse(trimmed))) } catch {
