@@ -114,7 +114,10 @@ public enum ProofRecords {
         var previousRecordHash = ""
         var signingKeyID = ""
         var signature = ""
-        var rawHashPattern = true
+        /// What the stored line spelled out, for proof's record schema (absent and empty differ there).
+        var hasControls = true
+        var hasPreviousHash = false
+        var hasSignature = false
 
         init(recordID: String, timestamp: String, event: JSONValue) {
             self.recordID = recordID
@@ -183,12 +186,12 @@ public enum ProofRecords {
         var schemaProblem: String? {
             if recordID.isEmpty { return "record_id is required" }
             if event.objectValue == nil { return "event must be an object" }
-            if controls.objectValue == nil { return "controls must be an object" }
+            if !hasControls || controls.objectValue == nil { return "controls is required and must be an object" }
             if !Record.isPrefixedDigest(recordHash) { return "integrity.record_hash must match ^sha256:[a-f0-9]{64}$" }
-            if !previousRecordHash.isEmpty && !Record.isPrefixedDigest(previousRecordHash) {
+            if hasPreviousHash && !Record.isPrefixedDigest(previousRecordHash) {
                 return "integrity.previous_record_hash must match ^sha256:[a-f0-9]{64}$"
             }
-            if !signature.isEmpty && !(signature.hasPrefix("base64:") || signature.hasPrefix("cosign:")) {
+            if hasSignature && !((signature.hasPrefix("base64:") || signature.hasPrefix("cosign:")) && signature.count > 7) {
                 return "integrity.signature must match ^(base64|cosign):.+"
             }
             if !Record.knownRecordTypes.contains(recordType) { return "unknown record type: \(recordType)" }
@@ -225,6 +228,7 @@ public enum ProofRecords {
             r.sourceProduct = try f.string("source_product")
             r.agentID = try f.string("agent_id")
             r.recordType = try f.string("record_type")
+            r.hasControls = f.has("controls")
             r.controls = try Controls.normalize(f.raw("controls"))
             r.metadata = try f.object("metadata").map(JSONValue.object) ?? .null
             if let integrity = f.raw("integrity") {
@@ -234,6 +238,8 @@ public enum ProofRecords {
                 r.previousRecordHash = try i.string("previous_record_hash")
                 r.signingKeyID = try i.string("signing_key_id")
                 r.signature = try i.string("signature")
+                r.hasPreviousHash = i.has("previous_record_hash")
+                r.hasSignature = i.has("signature")
             }
             return r
         }
