@@ -98,10 +98,12 @@ enum SerdeInputScan {
             throw JSONError(message: "lone leading surrogate in hex escape", offset: index + 6)
         }
         guard UTF16.isLeadSurrogate(unit) else { return index + 6 }
-        guard index + 7 < input.count, input[index + 6] == UInt8(ascii: "\\"), input[index + 7] == UInt8(ascii: "u"),
-              let low = hex4(input, at: index + 8), UTF16.isTrailSurrogate(low)
+        guard index + 7 < input.count, input[index + 6] == UInt8(ascii: "\\"), input[index + 7] == UInt8(ascii: "u")
         else {
             throw JSONError(message: "unexpected end of hex escape", offset: index + 6)
+        }
+        guard let low = hex4(input, at: index + 8), UTF16.isTrailSurrogate(low) else {
+            throw JSONError(message: "lone leading surrogate in hex escape", offset: index + 12)
         }
         return index + 12
     }

@@ -74,29 +74,33 @@ extension DecisionGateRunpack.Manifest {
         try decode(DecisionGateJSON.parse(bytes))
     }
 
+    /// Fields are taken in the struct's declaration order, so the first missing one named is the
+    /// one serde would name.
     static func decode(_ value: JSONValue) throws -> Self {
         let fields = try SerdeStruct(value, type: "RunpackManifest", fields: [
             "manifest_version", "generated_at", "scenario_id", "tenant_id", "namespace_id", "run_id", "spec_hash",
             "hash_algorithm", "verifier_mode", "anchor_policy", "security", "integrity", "artifacts",
         ])
+        let manifestVersion = try fields.string("manifest_version")
+        let generatedAt = try DecisionGateRunpack.Timestamp.decode(fields.required("generated_at"))
+        let scenarioID = try fields.string("scenario_id")
+        let tenantID = try Serde.nonZeroU64(fields.required("tenant_id"))
+        let namespaceID = try Serde.nonZeroU64(fields.required("namespace_id"))
+        let runID = try fields.string("run_id")
+        let specHash = try DecisionGateRunpack.HashDigest.decode(fields.required("spec_hash"))
+        let hashAlgorithm = try Serde.variant(fields.required("hash_algorithm"), of: hashAlgorithms, type: "HashAlgorithm")
+        let verifierMode = try Serde.variant(fields.required("verifier_mode"), of: verifierModes, type: "VerifierMode")
+        let anchorProviders = try fields.optional("anchor_policy").map(decodeAnchorPolicy) ?? []
+        let security = try fields.optional("security").map(DecisionGateRunpack.Security.decode)
         let integrity = try SerdeStruct(fields.required("integrity"), type: "RunpackIntegrity",
                                         fields: ["file_hashes", "root_hash"])
-        return Self(
-            manifestVersion: try fields.string("manifest_version"),
-            generatedAt: try .decode(fields.required("generated_at")),
-            scenarioID: try fields.string("scenario_id"),
-            tenantID: try Serde.nonZeroU64(fields.required("tenant_id")),
-            namespaceID: try Serde.nonZeroU64(fields.required("namespace_id")),
-            runID: try fields.string("run_id"),
-            specHash: try .decode(fields.required("spec_hash")),
-            hashAlgorithm: try Serde.variant(fields.required("hash_algorithm"), of: hashAlgorithms, type: "HashAlgorithm"),
-            verifierMode: try Serde.variant(fields.required("verifier_mode"), of: verifierModes, type: "VerifierMode"),
-            anchorProviders: try fields.optional("anchor_policy").map(decodeAnchorPolicy) ?? [],
-            security: try fields.optional("security").map(DecisionGateRunpack.Security.decode),
-            fileHashes: try integrity.array("file_hashes").map(DecisionGateRunpack.FileHash.decode),
-            rootHash: try .decode(integrity.required("root_hash")),
-            artifacts: try fields.array("artifacts").map(DecisionGateRunpack.ArtifactRecord.decode)
-        )
+        let fileHashes = try integrity.array("file_hashes").map(DecisionGateRunpack.FileHash.decode)
+        let rootHash = try DecisionGateRunpack.HashDigest.decode(integrity.required("root_hash"))
+        let artifacts = try fields.array("artifacts").map(DecisionGateRunpack.ArtifactRecord.decode)
+        return Self(manifestVersion: manifestVersion, generatedAt: generatedAt, scenarioID: scenarioID,
+                    tenantID: tenantID, namespaceID: namespaceID, runID: runID, specHash: specHash,
+                    hashAlgorithm: hashAlgorithm, verifierMode: verifierMode, anchorProviders: anchorProviders,
+                    security: security, fileHashes: fileHashes, rootHash: rootHash, artifacts: artifacts)
     }
 
     /// `EvidenceAnchorPolicy { #[serde(default)] providers }`.

@@ -39,6 +39,11 @@ public enum DecisionGateRunpack {
         /// DG's messages for DG's checks, in DG's order; gaitstore's own checks follow.
         public var errors: [String]
 
+        public init(checkedFiles: Int, errors: [String]) {
+            self.checkedFiles = checkedFiles
+            self.errors = errors
+        }
+
         public var passed: Bool { errors.isEmpty }
 
         /// `{"checked_files":N,"errors":[...],"status":"pass"|"fail"}`, members in DG's order.
@@ -103,7 +108,8 @@ public enum DecisionGateRunpack {
         try verified(RunpackContents(files: files), at: nil)
     }
 
-    /// DG's report whatever the verdict, for callers that print it; throws only `.invalid`.
+    /// DG's report whatever the verdict, for callers that print it. Throws only when there is no
+    /// manifest to report on: `.invalid`, or `.verification` for a manifest that is a symlink.
     public static func report(directory: String) throws -> Report {
         var verifier = try prepare(try RunpackDirectory(path: directory).contents(), at: directory)
         verifier.run()

@@ -28,7 +28,7 @@ enum SerdeShapeError: Error, CustomStringConvertible, Equatable {
         case .bool(let b): return "boolean `\(b)`"
         case .number(let n):
             if UInt64(n.literal) != nil || Int64(n.literal) != nil { return "integer `\(n.literal)`" }
-            return "floating point `\(ECMAScriptNumber.format(n.doubleValue))`"
+            return "floating point `\(n.doubleValue)`"  // near ryu's spelling: `1.0`
         case .string(let s): return "string \"\(s)\""
         case .array: return "sequence"
         case .object: return "map"
