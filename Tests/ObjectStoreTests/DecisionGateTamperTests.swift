@@ -136,6 +136,9 @@ final class DecisionGateTamperTests: XCTestCase {
         try FileManager.default.moveItem(at: url("manifest.json"), to: url("real-manifest.json"))
         try FileManager.default.createSymbolicLink(atPath: url("manifest.json").path, withDestinationPath: "real-manifest.json")
         XCTAssertFalse(DecisionGateRunpack.looksLikeRunpack(directory: runpack.path))
+        // A good runpack.json beside it does not make the link acceptable.
+        try FileManager.default.copyItem(at: url("real-manifest.json"), to: url("runpack.json"))
+        XCTAssertFalse(DecisionGateRunpack.looksLikeRunpack(directory: runpack.path))
         // Without a manifest there is no report either: both refuse.
         for run in [{ try DecisionGateRunpack.verify(directory: self.runpack.path) as Any },
                     { try DecisionGateRunpack.report(directory: self.runpack.path) as Any }] {

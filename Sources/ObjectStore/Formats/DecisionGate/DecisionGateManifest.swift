@@ -27,6 +27,11 @@ extension DecisionGateRunpack {
         public var value: String
 
         var json: JSONValue { ["algorithm": .string(algorithm), "value": .string(value)] }
+
+        /// Byte equality, as Rust compares the strings.
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.algorithm.utf8.elementsEqual(rhs.algorithm.utf8) && lhs.value.utf8.elementsEqual(rhs.value.utf8)
+        }
     }
 
     /// DG's `Timestamp`, adjacently tagged as `{"kind":..., "value":...}`.

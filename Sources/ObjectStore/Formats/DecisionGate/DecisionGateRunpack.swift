@@ -75,8 +75,9 @@ public enum DecisionGateRunpack {
         public var manifest: Manifest
     }
 
-    /// Cheap test used by import to route a directory: has a manifest (not a symlink) that parses
-    /// as a DG runpack manifest. Nothing else is read.
+    /// Cheap test used by import to route a directory: its manifest (the first of
+    /// `manifestNames` present, as `verify` picks it) is a regular file that parses as a DG runpack
+    /// manifest. Nothing else is read.
     public static func looksLikeRunpack(directory: String) -> Bool {
         guard let root = try? RunpackDirectory(path: directory) else { return false }
         for name in manifestNames {
@@ -88,8 +89,10 @@ public enum DecisionGateRunpack {
                     }
                     bytes.append(contentsOf: chunk)
                 }
-            } catch {
+            } catch RunpackReadError.notFound {
                 continue
+            } catch {
+                return false
             }
             return (try? Manifest.decode(bytes)) != nil
         }

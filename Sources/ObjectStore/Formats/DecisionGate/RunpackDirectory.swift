@@ -138,7 +138,10 @@ final class RunpackDirectory {
         let fd = RunpackDirectory.retrying {
             openat(directory, components.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         }
-        guard fd >= 0 else { throw failure("open", path: relative, errno) }
+        guard fd >= 0 else {
+            if errno == ENOENT { throw RunpackReadError.notFound(relative) }
+            throw failure("open", path: relative, errno)
+        }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let code = errno
@@ -170,6 +173,7 @@ final class RunpackDirectory {
 /// Why a runpack file could not be read; the verifier reports it as DG reports a read failure.
 enum RunpackReadError: Error, CustomStringConvertible {
     case system(operation: String, path: String, reason: String)
+    case notFound(String)
     case notRegularFile(String)
     case tooLarge(path: String, size: Int, limit: Int)
     case sizeChanged(path: String, expected: Int, actual: Int)
@@ -177,6 +181,7 @@ enum RunpackReadError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .system(let operation, let path, let reason): return "\(operation) \(path): \(reason)"
+        case .notFound(let path): return "\(path): no such file"
         case .notRegularFile(let path): return "\(path) is not a regular file"
         case .tooLarge(let path, let size, let limit): return "artifact too large: \(path) (\(size) > \(limit))"
         case .sizeChanged(let path, let expected, let actual):

@@ -36,7 +36,7 @@ struct RunpackVerifier {
     private(set) var checkedFiles = 0
     /// Declared files that were read, by path.
     private(set) var hashed: [RunpackContents.Path: HashedFile] = [:]
-    /// Refused entries already blamed in step 3, so step 9 does not blame them again.
+    /// Refused entries already blamed by a read, so the undeclared-entry check does not repeat them.
     private var blamed: Set<RunpackContents.Path> = []
 
     init(contents: RunpackContents, manifestPath: String, manifest: DecisionGateRunpack.Manifest,
@@ -54,9 +54,10 @@ struct RunpackVerifier {
             return
         }
         // 2. `hash algorithm mismatch` cannot arise: "sha256" is the only value that decodes.
-        hashDeclaredFiles()
-        checkRootHash()
-        checkDecisionLog()
+        hashDeclaredFiles()  // 3
+        checkRootHash()  // 4
+        checkDecisionLog()  // 5
+        // 6, then gaitstore's own checks.
         let anchorProblems = AnchorPolicyCheck.problems(providers: manifest.anchorProviders) { read($0) }
         problems += anchorProblems.map { RunpackProblem(text: $0) }
         checkManifestConsistency()
