@@ -30,6 +30,11 @@ extension JSONError {
         JSONError(message: "Duplicate key: \(key)")
     }
 
+    /// serde_json's wording for a literal beyond f64's range.
+    static func serdeNumberOutOfRange(_ literal: String) -> JSONError {
+        JSONError(message: "number out of range: \(literal)")
+    }
+
     static func numberOutOfRange(_ literal: String) -> JSONError {
         JSONError(message: "json: cannot unmarshal number \(literal) into Go value of type float64")
     }

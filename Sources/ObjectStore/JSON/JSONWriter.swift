@@ -1,11 +1,15 @@
-/// Writes a `JSONValue` compactly in one of the two dialects gait emits. It walks the value with
-/// its own stack, so nesting depth costs heap, not thread stack.
+/// Writes a `JSONValue` compactly in one of the dialects gait and Decision Gate emit. It walks the
+/// value with its own stack, so nesting depth costs heap, not thread stack.
 struct JSONWriter {
     enum Dialect {
         /// RFC 8785 as gowebpki/jcs writes it.
         case canonical
         /// Go's `json.Marshal` of decoded data: map keys by bytes, HTML-safe escaping.
         case goMarshal
+        /// serde_jcs 0.1.0 over a `serde_json::Value`, as Decision Gate hashes: strings as in RFC
+        /// 8785, but members sorted by the bytes of the *escaped, quoted* key, the last duplicate
+        /// winning, and integers that fit i64/u64 written exactly instead of through a double.
+        case decisionGate
     }
 
     let dialect: Dialect
@@ -75,6 +79,7 @@ struct JSONWriter {
         switch dialect {
         case .canonical: return try Self.canonicalOrder(object.members)
         case .goMarshal: return Self.goMapOrder(object.members)
+        case .decisionGate: return Self.escapedKeyOrder(object.members)
         }
     }
 
@@ -110,24 +115,73 @@ struct JSONWriter {
         return result
     }
 
+    /// serde_jcs keeps members in a map keyed by the escaped key with its quotes, so `"a!"` sorts
+    /// before `"a"` (`!` < `"`); a `serde_json::Value` map has already kept the last duplicate.
+    private static func escapedKeyOrder(_ members: [JSONObject.Member]) -> [JSONObject.Member] {
+        if members.count < 2 { return members }
+        let keys = members.map { member -> [UInt8] in
+            var writer = JSONWriter(dialect: .decisionGate)
+            writer.writeString(member.key)
+            return writer.out
+        }
+        let order = members.indices.sorted { i, j in
+            if keys[i] != keys[j] { return keys[i].lexicographicallyPrecedes(keys[j]) }
+            return i < j
+        }
+        var result: [JSONObject.Member] = []
+        result.reserveCapacity(members.count)
+        var lastKey: [UInt8]?
+        for index in order {
+            if let lastKey, lastKey == keys[index] {
+                result[result.count - 1] = members[index]
+            } else {
+                result.append(members[index])
+            }
+            lastKey = keys[index]
+        }
+        return result
+    }
+
     // MARK: Numbers
 
     private mutating func writeNumber(_ number: JSONNumber) throws {
+        switch dialect {
+        case .canonical, .goMarshal: try writeFloat64Number(number)
+        case .decisionGate: try writeSerdeNumber(number)
+        }
+    }
+
+    /// gait's Go code holds every number as a float64.
+    private mutating func writeFloat64Number(_ number: JSONNumber) throws {
         if Self.isShortInteger(number.literal) {
             out.append(contentsOf: number.literal.utf8)
             return
         }
         let value = number.doubleValue
         guard value.isFinite else {
-            switch dialect {
-            case .canonical: throw JSONError.numberOutOfRange(number.literal)
-            case .goMarshal: out.append(contentsOf: number.literal.utf8); return
-            }
+            guard dialect == .goMarshal else { throw JSONError.numberOutOfRange(number.literal) }
+            out.append(contentsOf: number.literal.utf8)
+            return
         }
         if dialect == .goMarshal && value == 0 && value.sign == .minus {
             out.append(contentsOf: "-0".utf8)  // strconv.FormatFloat keeps the sign; ECMAScript does not
             return
         }
+        out.append(contentsOf: ECMAScriptNumber.format(value).utf8)
+    }
+
+    /// serde_json reads an integer literal that fits u64 (or, negative, i64) as that integer, and
+    /// serde_jcs writes it back digit for digit; anything else (fractions, exponents, `-0`, larger
+    /// integers) became an f64 and is written the ECMAScript way.
+    private mutating func writeSerdeNumber(_ number: JSONNumber) throws {
+        let literal = number.literal
+        let isInteger = !literal.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        if isInteger && literal != "-0" && (UInt64(literal) != nil || Int64(literal) != nil) {
+            out.append(contentsOf: literal.utf8)
+            return
+        }
+        let value = number.doubleValue
+        guard value.isFinite else { throw JSONError.serdeNumberOutOfRange(literal) }
         out.append(contentsOf: ECMAScriptNumber.format(value).utf8)
     }
 
