@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import TestSupport
 import XCTest
 
 /// The three real runpacks from Decision Gate's repository, and the store-side view of them.
@@ -85,7 +86,7 @@ final class DecisionGateRunpackTests: XCTestCase {
 
     func testTheCLIManifestNameIsAcceptedToo() throws {
         let scratch = try ScratchDirectory()
-        defer { scratch.cleanUp() }
+        defer { scratch.remove() }
         let runpack = try scratch.copy(of: DecisionGateFixtures.visibilityPacket)
         try FileManager.default.moveItem(at: runpack.appendingPathComponent("manifest.json"),
                                          to: runpack.appendingPathComponent("runpack.json"))
@@ -98,7 +99,7 @@ final class DecisionGateRunpackTests: XCTestCase {
 
     func testAnExecutableArtifactIsReportedWithGitsExecutableMode() throws {
         let scratch = try ScratchDirectory()
-        defer { scratch.cleanUp() }
+        defer { scratch.remove() }
         let runpack = try scratch.copy(of: DecisionGateFixtures.visibilityPacket)
         try FileManager.default.setAttributes([.posixPermissions: 0o755],
                                               ofItemAtPath: runpack.appendingPathComponent("artifacts/packets.json").path)
@@ -114,7 +115,7 @@ final class DecisionGateRunpackTests: XCTestCase {
     /// the very bytes Decision Gate wrote.
     func testAnIndependentResealReproducesTheManifestByteForByte() throws {
         let scratch = try ScratchDirectory()
-        defer { scratch.cleanUp() }
+        defer { scratch.remove() }
         for fixture in [DecisionGateFixtures.timeAfterPass, DecisionGateFixtures.visibilityPacket] {
             let runpack = try scratch.copy(of: fixture, as: UUID().uuidString)
             try DecisionGateFixtures.reseal(runpack)

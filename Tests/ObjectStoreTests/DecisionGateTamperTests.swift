@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import ObjectStore
+import TestSupport
 import XCTest
 
 /// Copies of a real runpack, damaged one way at a time: each must fail with a message naming the
@@ -19,7 +20,7 @@ final class DecisionGateTamperTests: XCTestCase {
     }
 
     override func tearDown() {
-        scratch.cleanUp()
+        scratch.remove()
     }
 
     private func url(_ relative: String) -> URL { runpack.appendingPathComponent(relative) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ObjectStore
 import XCTest
 
@@ -85,15 +86,8 @@ enum DecisionGateFixtures {
     }
 }
 
-/// A fresh temporary directory, removed by `cleanUp`.
-struct ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("dg-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
+/// DG tests work on writable copies of the read-only fixtures, in the shared scratch directory.
+extension ScratchDirectory {
     /// A copy of a fixture runpack, writable (the originals are read-only).
     func copy(of fixture: String, as name: String = "runpack") throws -> URL {
         let target = url.appendingPathComponent(name)
@@ -108,10 +102,6 @@ struct ScratchDirectory {
                                                   ofItemAtPath: full)
         }
         return target
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
     }
 }
 

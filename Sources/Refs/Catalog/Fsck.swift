@@ -100,7 +100,8 @@ public enum Fsck {
             if result.packID.lowercased() != meta.id { return "stored as \(meta.id) but its id is \(result.packID)" }
             return nil
         case .decisionGateRunpack, .agsMemoryPack:
-            return nil
+            let id = try store.verifyDirectoryPack(meta, tree: tree)
+            return id.lowercased() == meta.id ? nil : "stored as \(meta.id) but its content gives \(id)"
         }
     }
 

@@ -23,9 +23,7 @@ public enum Importer {
     /// Routes one path by what it contains: a zip, or a directory pack.
     static func candidate(for path: String) throws -> ImportCandidate {
         guard FileBytes.exists(path) else { throw FormatError.invalid("\(path): no such file or directory") }
-        if FileBytes.isDirectory(path) {
-            throw FormatError.invalid("\(path): directory is not a Decision Gate runpack or AGS memory pack")
-        }
+        if FileBytes.isDirectory(path) { return try ImportCandidate.fromDirectory(path) }
         return try ImportCandidate.fromZip(path)
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import XCTest
+
+/// Decision Gate runpack directories through the store: import, verify, export identical, fsck.
+final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
+    let vectors = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/decision-gate/runpacks")
+
+    func gs(_ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(arguments, environment: ["GAITSTORE_DIR": path("store")])
+    }
+
+    func testRealDecisionGateRunpacksImportAndExportByteIdentically() throws {
+        XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
+        let runpacks = ["golden/golden_time_after_pass", "golden/golden_visibility_packet", "backcompat/v1"]
+            .map { vectors.appendingPathComponent($0).path }
+        let imported = try gs(["import", "--json"] + runpacks)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let packs = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]])
+        XCTAssertEqual(packs.map { $0["id"] as? String }, ["fceca5534f343d4266f89d29a1519a6c0ed2935964ad5757a70ed58661dba228",
+                                                           "3ae18bfe63690d16e27a68ede93b6143f3d86ed1d510936f18891df133c55721",
+                                                           "fceca5534f343d4266f89d29a1519a6c0ed2935964ad5757a70ed58661dba228"])
+        XCTAssertEqual(packs.map { $0["kind"] as? String }, Array(repeating: "decision-gate-runpack", count: 3))
+        XCTAssertEqual(packs[2]["already_stored"] as? Bool, true, "backcompat/v1 is byte-identical to golden_time_after_pass")
+
+        for (runpack, id) in zip(runpacks.prefix(2), ["fceca553", "3ae18bfe"]) {
+            let out = path("export-\(id)")
+            let exported = try gs(["export", id, "--out", out])
+            XCTAssertEqual(exported.status, 0, exported.stderr)
+            let diff = try CLI.run(["-r", runpack, out], executable: URL(fileURLWithPath: "/usr/bin/diff"))
+            XCTAssertEqual(diff.status, 0, "export differs from the imported runpack: \(diff.stdout)")
+            // And the exported directory imports again under the same id.
+            XCTAssertTrue(try gs(["import", "--json", out]).stdout.contains("\"already_stored\":true"))
+        }
+        let fsck = try gs(["fsck"])
+        XCTAssertEqual(fsck.status, 0, fsck.stdout)
+        XCTAssertTrue(fsck.stdout.contains("packs=2"), fsck.stdout)
+    }
+
+    func testADamagedRunpackIsRefusedAndNothingIsStored() throws {
+        XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
+        let copy = path("copy")
+        XCTAssertEqual(try CLI.run(["-r", vectors.appendingPathComponent("golden/golden_visibility_packet").path, copy],
+                                   executable: URL(fileURLWithPath: "/bin/cp")).status, 0)
+        try "extra".write(toFile: copy + "/artifacts/undeclared.txt", atomically: true, encoding: .utf8)
+        let r = try gs(["import", vectors.appendingPathComponent("golden/golden_time_after_pass").path, copy])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("undeclared.txt"), r.stderr)
+        XCTAssertEqual(try gs(["ls"]).stdout, "")
+        XCTAssertEqual(try gs(["import", path("no-such-dir")]).status, 6)
+        try FileManager.default.createDirectory(atPath: path("empty"), withIntermediateDirectories: true)
+        XCTAssertEqual(try gs(["import", path("empty")]).status, 6)
+    }
+}
