@@ -51,3 +51,28 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try gs(["import", path("empty")]).status, 6)
     }
 }
+
+/// AGS memory packs through the store, built by the same independent script the AGS tests use.
+final class AGSPackStoreTests: TemporaryDirectoryTestCase {
+    func testAnAGSPackImportsAndExportsAsTheSameDirectory() throws {
+        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path("src"))'")
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let report = try json(made.stdout)
+        let pack = try XCTUnwrap(report["pack"] as? String)
+        let digest = try XCTUnwrap(report["digest"] as? String)
+        let env = ["GAITSTORE_DIR": path("store")]
+        XCTAssertEqual(try CLI.run(["init", "--principal", "ci@example"], environment: env).status, 0)
+        let imported = try CLI.run(["import", "--json", pack], environment: env)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let packs = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]])
+        XCTAssertEqual(packs.first?["id"] as? String, digest)
+        XCTAssertEqual(packs.first?["kind"] as? String, "ags-memory-pack")
+        XCTAssertEqual(try CLI.run(["export", digest, "--out", path("out")], environment: env).status, 0)
+        let diff = try CLI.run(["-r", pack, path("out")], executable: URL(fileURLWithPath: "/usr/bin/diff"))
+        XCTAssertEqual(diff.status, 0, diff.stdout)
+        let modes = try CLI.shell("cd '\(pack)' && find . -type f -perm -u+x | sort; echo --; cd '\(path("out"))' && find . -type f -perm -u+x | sort")
+        let halves = modes.stdout.components(separatedBy: "--\n")
+        XCTAssertEqual(halves.first, halves.last, "executable bits survive the round trip")
+        XCTAssertEqual(try CLI.run(["fsck"], environment: env).status, 0)
+    }
+}
