@@ -1,0 +1,100 @@
+import Foundation
+import ObjectStore
+
+/// A job's history as a chain of signed commits on `refs/gaitstore/jobs/<id>` (job-runtime §12).
+///
+/// Each commit's tree holds the state after the event (`job_state.json`, gait's JobState), the event
+/// itself (`job_event.json`), and the live lease if there is one (`job_lease.json`, a gaitstore
+/// addition kept out of gait's state so job packs stay byte-compatible). Commit depth is the revision.
+public enum JobBranch {
+    public static let stateFile = "job_state.json"
+    public static let eventFile = "job_event.json"
+    public static let leaseFile = "job_lease.json"
+    /// wrkr bounds its compare-and-swap retries at 64; so do we.
+    public static let maxAttempts = 64
+
+    public struct Snapshot: Sendable {
+        public var commit: GitOID
+        public var state: Job.State
+        public var event: Job.Event
+        /// The lease record as stored, or nil when no lease is held.
+        public var lease: JSONValue?
+    }
+
+    /// What one append writes.
+    public struct Change {
+        public var state: Job.State
+        public var event: Job.Event
+        public var lease: JSONValue?
+
+        public init(state: Job.State, event: Job.Event, lease: JSONValue?) {
+            self.state = state
+            self.event = event
+            self.lease = lease
+        }
+    }
+
+    public static func tip(_ jobID: String, in store: Store) throws -> Snapshot? {
+        guard let commit = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return nil }
+        return try snapshot(commit, in: store.repository)
+    }
+
+    public static func snapshot(_ commit: GitOID, in repository: GitRepository) throws -> Snapshot {
+        let tree = try repository.readCommit(commit).tree
+        func file(_ name: String) throws -> JSONValue? {
+            guard let entry = try repository.treeEntry(tree, path: name) else { return nil }
+            return try JSONParser.parse(try repository.readBlob(entry.oid))
+        }
+        guard let state = try file(stateFile), let event = try file(eventFile) else {
+            throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(stateFile) or \(eventFile))")
+        }
+        return Snapshot(commit: commit, state: try Job.State.decode(state, strict: true),
+                        event: try Job.Event.decode(event, strict: true), lease: try file(leaseFile))
+    }
+
+    /// Every event commit, oldest first (first-parent chain).
+    public static func history(_ jobID: String, in store: Store) throws -> [Snapshot] {
+        guard let tip = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
+        return try store.repository.commitLog(from: tip, firstParentOnly: true).reversed().map { try snapshot($0, in: store.repository) }
+    }
+
+    /// Ids of every job in the store, sorted.
+    public static func jobIDs(in store: Store) throws -> [String] {
+        try store.repository.references(withPrefix: JobRefName.prefix).compactMap { JobRefName.jobID(fromReference: $0.name) }.sorted()
+    }
+
+    /// Appends one event. `mutate` sees the current tip (nil: the job does not exist) and returns the
+    /// change, or throws to refuse it. When another writer moves the ref first, the tip is re-read and
+    /// `mutate` runs again on it, so a command is always validated against the state it lands on.
+    @discardableResult
+    public static func append(_ jobID: String, in store: Store, identity: StoreIdentity,
+                              mutate: (Snapshot?) throws -> Change) throws -> Snapshot {
+        let repository = store.repository
+        let ref = JobRefName.reference(for: jobID)
+        for attempt in 0..<maxAttempts {
+            let current = try repository.resolveReference(ref).map { try snapshot($0, in: repository) }
+            let change = try mutate(current)
+            var tree = TreeUpserts()
+            tree.put(stateFile, try repository.writeBlob(try CanonicalJSON.encode(change.state.json)), .blob)
+            tree.put(eventFile, try repository.writeBlob(try CanonicalJSON.encode(change.event.json)), .blob)
+            if let lease = change.lease { tree.put(leaseFile, try repository.writeBlob(try CanonicalJSON.encode(lease)), .blob) }
+            let treeID = try repository.applying(tree, to: nil)
+            let message = "\(change.event.type) \(jobID) revision \(change.event.revision)\n"
+            let commit = try repository.createCommit(tree: treeID, parents: current.map { [$0.commit] } ?? [], message: message,
+                                                     author: identity.signature(), sign: identity.signCommit)
+            do {
+                try repository.updateReference(ref, to: commit, expected: current?.commit, message: message)
+                return Snapshot(commit: commit, state: change.state, event: change.event, lease: change.lease)
+            } catch let error as GitRefUpdateError {
+                switch error {
+                case .conflict, .locked:
+                    usleep(UInt32.random(in: 500...2_000) * UInt32(min(attempt + 1, 8)))
+                    continue
+                case .invalidName:
+                    throw FormatError.invalid("job id \(jobID) cannot be stored as a ref: \(error)")
+                }
+            }
+        }
+        throw FormatError(.internalFailure, "job \(jobID): lost the race to other writers \(maxAttempts) times; nothing was written")
+    }
+}
