@@ -22,7 +22,7 @@ final class JobReplayTests: XCTestCase {
             seeds.append(UInt64.random(in: 31...UInt64.max))
         }
         var coverage = Coverage()
-        for seed in seeds { runRandomHistory(seed: seed, steps: 150, coverage: &coverage) }
+        for seed in seeds { runRandomHistory(seed: seed, steps: 200, coverage: &coverage) }
         guard seeds.count > 1 else { return }
 
         XCTAssertEqual(coverage.eventTypes, Set(JobEventType.allCases.map(\.rawValue)), "every event type occurred")

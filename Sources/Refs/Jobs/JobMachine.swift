@@ -23,7 +23,8 @@ public enum JobMachine {
     /// The record after `command` at `now`, carrying `presentedLease` (nil or blank: none), and
     /// the event to commit. The event is nil only for a release when no lease is held, which
     /// succeeds without changing anything (wrkr's idempotent release); then `record` is returned
-    /// as it was. `producerVersion` is used by submit alone.
+    /// as it was. `presentedLease` matters to fenced commands only (the lease commands name their
+    /// lease themselves); `producerVersion` is used by submit alone.
     public static func apply(_ command: JobCommand, to record: JobRecord?, jobID rawJobID: String, now rawNow: GoTime,
                              presentedLease: String?, producerVersion: String)
         throws(JobRefusal) -> (record: JobRecord, event: Job.Event?)
