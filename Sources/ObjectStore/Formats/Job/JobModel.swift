@@ -15,6 +15,10 @@ public enum Job {
         return u.dropFirst().allSatisfy { isAlnum($0) || $0 == 0x2e || $0 == 0x5f || $0 == 0x3a || $0 == 0x2d }
     }
 
+    /// Go's `strings.TrimSpace`, which gait applies to every id, actor and flag value it reads;
+    /// exposed so job logic outside this module trims exactly as gait does.
+    public static func trimmed(_ text: String) -> String { text.goTrimmed }
+
     private static func isAlnum(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
     }
