@@ -7,7 +7,7 @@ struct Gaitstore: ParsableCommand {
         commandName: "gaitstore",
         abstract: "A git-backed, content-addressed store for agent evidence packs.",
         subcommands: [InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, CatCommand.self,
-                      LogCommand.self, ExportCommand.self, FsckCommand.self, GCCommand.self, TrustCommand.self,
+                      LogCommand.self, ExportCommand.self, FsckCommand.self, GCCommand.self, TrustCommand.self, JobCommandGroup.self,
                       PackCommand.self, RunCommand.self, KeyCommand.self]
     )
 }

@@ -30,6 +30,7 @@ struct Envelope {
         case .invalidInput: ("invalid_input", "check command usage and input schema")
         case .verification: ("verification_failed", "re-run verify after checking artifact integrity")
         case .internalFailure: ("internal_failure", "retry after checking local environment and logs")
+        case .approvalRequired: ("approval_required", "record an approval (gaitstore job approve) and retry")
         }
         object["error_code"] = .string(code)
         object["error_category"] = .string(code)
@@ -60,6 +61,7 @@ struct CommandFailure: Error {
         case .invalidInput: return ExitStatus.invalidInput
         case .verification: return ExitStatus.verificationFailed
         case .internalFailure: return ExitStatus.failure
+        case .approvalRequired: return ExitStatus.approvalRequired
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ObjectStore
+import Refs
 
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct PackBuild: ParsableCommand {
     @Option(help: "Pack type: run, job or call.")
     var type: String
 
-    @Option(help: "Source: a runpack zip or run id (run), a gait job directory or state.json (job), a call record (call).")
+    @Option(help: "Source: a runpack zip or run id (run); a gait job directory, state.json or a stored job id (job); a call record (call).")
     var from: String
 
     @Option(help: "Output zip. Default: pack_<pack_id>.zip beside the source (job: ./gait-out).")
@@ -48,8 +49,13 @@ struct PackBuild: ParsableCommand {
             case .run:
                 built = try RunPack.build(runpackPath: try SourceResolver.runpack(from), options: options, outPath: out)
             case .job:
-                let (state, events) = try JobPack.readJobDirectory(try SourceResolver.jobDirectory(from, root: jobRoot))
-                built = try JobPack.build(state: state, events: events, options: options, outPath: out)
+                if !FileBytes.exists(from), let store = try? Store.open(at: global.storePath),
+                   try JobBranch.tip(Job.trimmed(from), in: store) != nil {
+                    built = try JobService.pack(from, store: store, options: options, outPath: out)
+                } else {
+                    let (state, events) = try JobPack.readJobDirectory(try SourceResolver.jobDirectory(from, root: jobRoot))
+                    built = try JobPack.build(state: state, events: events, options: options, outPath: out)
+                }
             case .call:
                 built = try CallPack.build(recordPath: from, options: options, outPath: out)
             case .authorization:

@@ -241,10 +241,11 @@ struct FsckCommand: ParsableCommand {
                            "commits_checked": .number(JSONNumber(report.commitsChecked)),
                            "files_checked": .number(JSONNumber(report.filesChecked)),
                            "packs_checked": .number(JSONNumber(report.packsChecked)),
+                           "jobs_checked": .number(JSONNumber(report.jobsChecked)),
                            "bytes_hashed": .number(JSONNumber(report.bytesHashed))])
             } else {
                 for problem in report.problems { printLine("problem: \(problem)") }
-                printLine("commits=\(report.commitsChecked) files=\(report.filesChecked) packs=\(report.packsChecked) bytes=\(report.bytesHashed) problems=\(report.problems.count)")
+                printLine("commits=\(report.commitsChecked) files=\(report.filesChecked) packs=\(report.packsChecked) jobs=\(report.jobsChecked) bytes=\(report.bytesHashed) problems=\(report.problems.count)")
             }
             if !report.problems.isEmpty {
                 FileHandle.standardError.write(Data("gaitstore fsck: \(report.problems.count) problem(s); first: \(report.problems[0])\n".utf8))

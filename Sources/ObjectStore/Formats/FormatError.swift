@@ -11,6 +11,8 @@ public struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
         case verification
         /// Something outside the input failed (disk, memory): exit 1.
         case internalFailure
+        /// The operation needs an approval first (a job resume): exit 4.
+        case approvalRequired
     }
 
     public let kind: Kind

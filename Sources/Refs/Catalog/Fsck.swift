@@ -9,6 +9,7 @@ public enum Fsck {
         public var commitsChecked = 0
         public var filesChecked = 0
         public var packsChecked = 0
+        public var jobsChecked = 0
         public var bytesHashed = 0
     }
 
@@ -16,6 +17,12 @@ public enum Fsck {
         var report = Report()
         let repository = store.repository
         let verifier = try CommitVerifier(store: store.path)
+        for jobID in try JobBranch.jobIDs(in: store) {
+            report.jobsChecked += 1
+            do { report.problems += try JobService.verify(jobID, store: store) } catch {
+                report.problems.append("job \(jobID): \(error)")
+            }
+        }
         guard let tip = try store.catalogTip() else { return report }
 
         do {

@@ -64,16 +64,17 @@ public enum JobBranch {
     }
 
     /// Appends one event. `mutate` sees the current tip (nil: the job does not exist) and returns the
-    /// change, or throws to refuse it. When another writer moves the ref first, the tip is re-read and
-    /// `mutate` runs again on it, so a command is always validated against the state it lands on.
+    /// change, nil for "nothing to write", or throws to refuse it. When another writer moves the ref
+    /// first, the tip is re-read and `mutate` runs again on it, so a command is always validated
+    /// against the state it lands on. Returns the new tip, or the unchanged one (nil if none).
     @discardableResult
     public static func append(_ jobID: String, in store: Store, identity: StoreIdentity,
-                              mutate: (Snapshot?) throws -> Change) throws -> Snapshot {
+                              mutate: (Snapshot?) throws -> Change?) throws -> Snapshot? {
         let repository = store.repository
         let ref = JobRefName.reference(for: jobID)
         for attempt in 0..<maxAttempts {
             let current = try repository.resolveReference(ref).map { try snapshot($0, in: repository) }
-            let change = try mutate(current)
+            guard let change = try mutate(current) else { return current }
             var tree = TreeUpserts()
             tree.put(stateFile, try repository.writeBlob(try CanonicalJSON.encode(change.state.json)), .blob)
             tree.put(eventFile, try repository.writeBlob(try CanonicalJSON.encode(change.event.json)), .blob)

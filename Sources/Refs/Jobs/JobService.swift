@@ -1,0 +1,102 @@
+import Foundation
+import ObjectStore
+
+/// The job commands on a store: the state machine applied to a job's branch, one signed commit per
+/// event, plus the reads (status, history, verification) and job packs.
+public enum JobService {
+    /// Runs `command` on the job's tip and appends its event. Returns the new tip, or the unchanged
+    /// one when the command changes nothing (a release with no lease held).
+    @discardableResult
+    public static func run(_ command: JobCommand, jobID: String, presentedLease: String?, store: Store,
+                           identity: StoreIdentity, producerVersion: String = JobMachine.defaultProducerVersion) throws -> JobBranch.Snapshot? {
+        let id = Job.trimmed(jobID)
+        return try JobBranch.append(id, in: store, identity: identity) { tip in
+            let record = try tip.map(record(from:))
+            let outcome: (record: JobRecord, event: Job.Event?)
+            do {
+                outcome = try JobMachine.apply(command, to: record, jobID: id, now: GoTime.now(),
+                                               presentedLease: presentedLease, producerVersion: producerVersion)
+            } catch {
+                throw error.formatError
+            }
+            guard let event = outcome.event else { return nil }
+            return JobBranch.Change(state: outcome.record.state, event: event, lease: outcome.record.lease?.json)
+        }
+    }
+
+    /// The job's current snapshot: one commit read, whatever the history's length.
+    public static func status(_ jobID: String, store: Store) throws -> JobBranch.Snapshot {
+        guard let tip = try JobBranch.tip(Job.trimmed(jobID), in: store) else {
+            throw JobRefusal.unknownJob(Job.trimmed(jobID)).formatError
+        }
+        return tip
+    }
+
+    /// The record a snapshot stands for (events are not needed to decide the next step).
+    static func record(from snapshot: JobBranch.Snapshot) throws -> JobRecord {
+        let lease: JobLease?
+        do { lease = try snapshot.lease.map(JobLease.decode) } catch {
+            throw FormatError.verification("commit \(snapshot.commit.hex): \(JobLease.fileName): \(error)")
+        }
+        return JobRecord(state: snapshot.state, lease: lease, events: [])
+    }
+
+    /// The whole record, events included, rebuilt from the branch.
+    public static func fullRecord(_ jobID: String, store: Store) throws -> (record: JobRecord, history: [JobBranch.Snapshot]) {
+        let history = try JobBranch.history(Job.trimmed(jobID), in: store)
+        guard let last = history.last else { throw JobRefusal.unknownJob(Job.trimmed(jobID)).formatError }
+        var record = try record(from: last)
+        record.events = history.map(\.event)
+        return (record, history)
+    }
+
+    /// Problems with a job's history: every snapshot must equal the replay of the events up to it,
+    /// and every commit must carry a good signature from a trusted key.
+    public static func verify(_ jobID: String, store: Store) throws -> [String] {
+        let (_, history) = try fullRecord(jobID, store: store)
+        let verifier = try CommitVerifier(store: store.path)
+        var problems: [String] = []
+        for snapshot in history {
+            let verdict = try verifier.verify(snapshot.commit, in: store.repository)
+            if !verdict.isGood { problems.append("job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision)): \(verdict.text)") }
+        }
+        var replayed: [JobRecord] = []
+        do {
+            _ = try JobMachine.replay(history.map(\.event)) { replayed.append($0) }
+        } catch {
+            problems.append("job \(jobID): history does not replay: \(error)")
+            return problems
+        }
+        for (snapshot, record) in zip(history, replayed) {
+            if try CanonicalJSON.encode(record.state.json) != CanonicalJSON.encode(snapshot.state.json) {
+                problems.append("job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision)): \(JobBranch.stateFile) differs from the replay of its history")
+            }
+            let replayedLease = try record.lease.map({ try CanonicalJSON.encode($0.json) })
+            if replayedLease != (try snapshot.lease.map({ try CanonicalJSON.encode($0) })) {
+                problems.append("job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision)): \(JobBranch.leaseFile) differs from the replay of its history")
+            }
+        }
+        return problems
+    }
+
+    /// A PackSpec job pack of the job, as gait would build it for the same gait-visible history
+    /// (lease events and gaitstore's payload additions left out), so the pack_id is gait's.
+    public static func pack(_ jobID: String, store: Store, options: PackBuildOptions, outPath: String?) throws -> BuiltPack {
+        let view = try fullRecord(jobID, store: store).record.gaitView
+        return try JobPack.build(state: view.state, events: view.events, options: options, outPath: outPath)
+    }
+}
+
+extension JobRefusal {
+    var formatError: FormatError {
+        switch kind {
+        case .approvalRequired: return FormatError(.approvalRequired, message)
+        case .invalid, .unknownJob: return FormatError.invalid(message)
+        }
+    }
+}
+
+extension Error {
+    /// A job refusal as the CLI's error; anything else unchanged.
+    var formatError: Error { (self as? JobRefusal)?.formatError ?? self }
+}
