@@ -83,8 +83,12 @@ public enum JobBranch {
             let message = "\(change.event.type) \(jobID) revision \(change.event.revision)\n"
             let commit = try repository.createCommit(tree: treeID, parents: current.map { [$0.commit] } ?? [], message: message,
                                                      author: identity.signature(), sign: identity.signCommit)
+            // Durable like the catalog: the objects reach the disk before the ref names them, and the
+            // ref before the command reports success.
+            try Durability.syncFileSystem(containing: store.path)
             do {
                 try repository.updateReference(ref, to: commit, expected: current?.commit, message: message)
+                try Durability.syncFileSystem(containing: store.path)
                 return Snapshot(commit: commit, state: change.state, event: change.event, lease: change.lease)
             } catch let error as GitRefUpdateError {
                 switch error {
