@@ -7,8 +7,9 @@ public enum FileBytes {
         do {
             return try SmallFile.read(path, limit: limit)
         } catch let failure as SmallFile.Failure {
-            let reason = failure == .notFound ? "no such file or directory" : failure.description
-            throw FormatError.invalid("read \(path): \(reason)")
+            // Go's wording, which gait's messages (and scripts matching them) carry.
+            if failure == .notFound { throw FormatError.invalid("open \(path): no such file or directory") }
+            throw FormatError.invalid("read \(path): \(failure.description)")
         }
     }
 
