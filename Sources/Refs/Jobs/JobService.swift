@@ -79,6 +79,16 @@ public enum JobService {
         return problems
     }
 
+    /// Throws unless replaying the history's events gives every snapshot in it.
+    public static func verifyReplay(_ history: [JobBranch.Snapshot], jobID: String) throws {
+        var replayed: [JobRecord] = []
+        _ = try JobMachine.replay(history.map(\.event)) { replayed.append($0) }
+        for (snapshot, record) in zip(history, replayed)
+        where try CanonicalJSON.encode(record.state.json) != CanonicalJSON.encode(snapshot.state.json) {
+            throw FormatError.verification("revision \(snapshot.event.revision) (\(snapshot.commit.hex)): state differs from the replay of its history")
+        }
+    }
+
     /// A PackSpec job pack of the job, as gait would build it for the same gait-visible history
     /// (lease events and gaitstore's payload additions left out), so the pack_id is gait's.
     public static func pack(_ jobID: String, store: Store, options: PackBuildOptions, outPath: String?) throws -> BuiltPack {
