@@ -102,31 +102,40 @@ public enum Runpack {
         }
     }
 
+    /// An intent and its result are one record shape: a header, the intent id, a label, a digest
+    /// and an optional payload. Only the member names differ.
+    struct LineShape {
+        let goType: String, label: String, digest: String, payload: String
+
+        static let intent = LineShape(goType: "IntentRecord", label: "tool_name", digest: "args_digest", payload: "args")
+        static let result = LineShape(goType: "ResultRecord", label: "status", digest: "result_digest", payload: "result")
+
+        func json(_ header: RecordHeader, _ intentID: String, _ label: String, _ digest: String, _ payload: JSONObject?) -> JSONValue {
+            var o = GoObject()
+            header.put(into: &o)
+            o.put("intent_id", intentID)
+            o.put(self.label, label)
+            o.put(self.digest, digest)
+            o.putOmitEmpty(self.payload, payload)
+            return o.value
+        }
+
+        func decode(_ value: JSONValue) throws -> (RecordHeader, String, String, String, JSONObject?) {
+            let f = try GoFields(value, type: goType, known: RecordHeader.fieldNames + ["intent_id", label, digest, payload], strict: false)
+            return (try RecordHeader(f), try f.string("intent_id"), try f.string(label), try f.string(digest), try f.object(payload))
+        }
+    }
+
     public struct Intent: Sendable {
         public var header = RecordHeader()
         public var intentID = "", toolName = "", argsDigest = ""
         public var args: JSONObject?
 
-        var json: JSONValue {
-            var o = GoObject()
-            header.put(into: &o)
-            o.put("intent_id", intentID)
-            o.put("tool_name", toolName)
-            o.put("args_digest", argsDigest)
-            o.putOmitEmpty("args", args)
-            return o.value
-        }
+        var json: JSONValue { LineShape.intent.json(header, intentID, toolName, argsDigest, args) }
 
         static func decode(_ value: JSONValue) throws -> Intent {
-            let f = try GoFields(value, type: "IntentRecord",
-                                 known: RecordHeader.fieldNames + ["intent_id", "tool_name", "args_digest", "args"], strict: false)
-            var i = Intent()
-            i.header = try RecordHeader(f)
-            i.intentID = try f.string("intent_id")
-            i.toolName = try f.string("tool_name")
-            i.argsDigest = try f.string("args_digest")
-            i.args = try f.object("args")
-            return i
+            let (header, intentID, toolName, digest, args) = try LineShape.intent.decode(value)
+            return Intent(header: header, intentID: intentID, toolName: toolName, argsDigest: digest, args: args)
         }
     }
 
@@ -135,26 +144,11 @@ public enum Runpack {
         public var intentID = "", status = "", resultDigest = ""
         public var result: JSONObject?
 
-        var json: JSONValue {
-            var o = GoObject()
-            header.put(into: &o)
-            o.put("intent_id", intentID)
-            o.put("status", status)
-            o.put("result_digest", resultDigest)
-            o.putOmitEmpty("result", result)
-            return o.value
-        }
+        var json: JSONValue { LineShape.result.json(header, intentID, status, resultDigest, result) }
 
         static func decode(_ value: JSONValue) throws -> Result {
-            let f = try GoFields(value, type: "ResultRecord",
-                                 known: RecordHeader.fieldNames + ["intent_id", "status", "result_digest", "result"], strict: false)
-            var r = Result()
-            r.header = try RecordHeader(f)
-            r.intentID = try f.string("intent_id")
-            r.status = try f.string("status")
-            r.resultDigest = try f.string("result_digest")
-            r.result = try f.object("result")
-            return r
+            let (header, intentID, status, digest, result) = try LineShape.result.decode(value)
+            return Result(header: header, intentID: intentID, status: status, resultDigest: digest, result: result)
         }
     }
 
