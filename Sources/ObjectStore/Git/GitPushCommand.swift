@@ -1,0 +1,85 @@
+import CGit2
+
+/// One push refspec, resolved locally before anything is sent, so the object judged
+/// fast-forward is exactly the object pushed even if the local ref moves meanwhile.
+struct GitPushCommand {
+    let refspec: String
+    let destination: String
+    /// What the remote ref should become; nil deletes it.
+    let new: GitOID?
+    let force: Bool
+
+    init(parsing refspec: String, in repository: GitRepository) throws {
+        guard !refspec.utf8.contains(0) else { throw GitRemoteError.invalidRefspec(refspec, reason: "contains NUL") }
+        var parsed: OpaquePointer?
+        guard git_refspec_parse(&parsed, refspec, 0) == 0 else {
+            throw GitRemoteError.invalidRefspec(refspec, reason: GitError.last(code: -1, operation: "").message)
+        }
+        defer { git_refspec_free(parsed) }
+        let source = git_refspec_src(parsed).map { String(cString: $0) } ?? ""
+        let destination = git_refspec_dst(parsed).map { String(cString: $0) } ?? ""
+        guard !source.contains("*") && !destination.contains("*") else { throw GitRemoteError.globInPushRefspec(refspec) }
+        guard destination.hasPrefix("refs/"), GitRepository.isValidReferenceName(destination) else {
+            throw GitRemoteError.invalidRefspec(refspec, reason: "\(destination) is not a full reference name (refs/...)")
+        }
+        if source.isEmpty {
+            new = nil
+        } else {
+            guard let resolved = try repository.resolveRevision(source) else {
+                throw GitRemoteError.unknownPushSource(source, refspec: refspec)
+            }
+            new = resolved
+        }
+        self.refspec = refspec
+        self.destination = destination
+        self.force = git_refspec_force(parsed) != 0
+    }
+
+    /// The refspec handed to libgit2: the source pinned to the id resolved above.
+    var pinnedRefspec: String { (force ? "+" : "") + (new?.hex ?? "") + ":" + destination }
+
+    /// Why the remote ref, holding `current`, must not take this update; nil when it may.
+    ///
+    /// Without `+`, the remote ref may only move forward: its commit must be known here and be an
+    /// ancestor of the pushed one. git enforces this on the server only for `refs/heads/*`
+    /// (`receive.denyNonFastForwards`), so it is enforced here, on every transport.
+    func rejection(current: GitOID?, in repository: GitRepository) -> String? {
+        guard let new else { return current == nil ? GitPushResult.remoteRefMissing : nil }
+        guard !force, let current, current != new else { return nil }
+        guard repository.containsObject(current) else { return GitPushResult.fetchFirst }
+        let fastForward = (try? repository.isAncestor(current, of: new)) ?? false
+        return fastForward ? nil : GitPushResult.nonFastForward
+    }
+}
+
+extension GitPushResult {
+    /// The remote ref holds a commit this repository does not have: someone else pushed.
+    public static let fetchFirst = "remote ref moved; fetch first"
+    /// The remote ref holds a commit that the pushed commit does not descend from.
+    public static let nonFastForward = "non-fast-forward; fetch and merge first"
+    /// A deletion of a ref the remote does not have.
+    public static let remoteRefMissing = "remote ref does not exist"
+    /// Another writer held the remote ref's lock for longer than a push waits.
+    public static let remoteRefLocked = "remote ref is locked by another writer; retry"
+}
+
+extension GitRepository {
+    /// The object a revision names (`refs/...`, a full or abbreviated id, `HEAD~1`, ...), as
+    /// `git rev-parse` resolves it; nil when it names nothing.
+    func resolveRevision(_ revision: String) throws -> GitOID? {
+        var object: OpaquePointer?
+        let code = git_revparse_single(&object, handle, revision)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EAMBIGUOUS.rawValue || code == GIT_EINVALIDSPEC.rawValue {
+            return nil
+        }
+        try gitCheck(code, "resolve \(revision)")
+        defer { git_object_free(object) }
+        return GitOID(git_object_id(object))
+    }
+
+    /// Whether the object database holds `oid` (loose or packed, re-scanning packs on a miss).
+    func containsObject(_ oid: GitOID) -> Bool {
+        guard let odb = try? odb() else { return false }
+        return oid.withRaw { git_odb_exists(odb, $0) } == 1
+    }
+}
