@@ -64,7 +64,8 @@ final class GitRemoteConfigTests: GitTestCase {
 
     func testErrorsNameTheRemoteInOneLine() {
         for error: GitRemoteError in [.remoteExists("origin"), .unknownRemote("origin"), .invalidName("a b"),
-                                      .globInPushRefspec("refs/gaitstore/*"), .unforcedFetchRefspec("refs/a:refs/b"),
+                                      .globInPushRefspec("refs/gaitstore/*"),
+                                      .invalidRefspec("refs/a:refs/b:c", reason: "invalid"),
                                       .authenticationFailed("ssh://h/r", tried: ["ssh-agent"]),
                                       .authenticationFailed("ssh://h/r", tried: [])] {
             XCTAssertFalse(error.description.contains("\n"))

@@ -172,3 +172,21 @@ class GitRemoteTestCase: GitTestCase {
         return try oid(output.text)
     }
 }
+
+extension GitRemoteTestCase {
+    /// A local commit holding `payload` as one file, so its pack is about as large as the payload.
+    func commitWithPayload(_ payload: [UInt8], parents: [GitOID] = []) throws -> GitOID {
+        let blob = try repo.writeBlob(payload)
+        let tree = try repo.writeTree(paths: [(path: "payload.bin", oid: blob, mode: TreeEntry.Mode.blob)])
+        return try repo.createCommit(tree: tree, parents: parents, message: "payload\n", author: alice, sign: nil)
+    }
+}
+
+extension GitRemoteTestCase {
+    /// Points the local ref `destination` at `oid` and returns the refspec that pushes it to the
+    /// same name on the remote (forced when `force`).
+    func outgoing(_ oid: GitOID, to destination: String, force: Bool = false) throws -> String {
+        try repo.updateReference(destination, to: oid, expected: try repo.resolveReference(destination), message: "test")
+        return (force ? "+" : "") + destination + ":" + destination
+    }
+}

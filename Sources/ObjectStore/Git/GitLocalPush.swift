@@ -129,29 +129,41 @@ struct GitLocalPush {
     }
 
     /// Streams the pack straight into the destination's object database, which indexes it as
-    /// it arrives (reporting progress) and makes it visible on commit.
+    /// it arrives and makes it visible on commit. Progress is reported after every chunk.
     private func writePack(_ builder: OpaquePointer?) throws {
         var writepack: UnsafeMutablePointer<git_odb_writepack>?
-        try gitCheck(git_odb_write_pack(&writepack, try destination.odb(), GitRemoteSession.indexerProgress, session.payload),
-                     "receive pack into \(destination.path)")
+        try gitCheck(git_odb_write_pack(&writepack, try destination.odb(), nil, nil), "receive pack into \(destination.path)")
         guard let writepack else { return }
         defer { writepack.pointee.free(writepack) }
 
+        /// The indexer counts objects but not bytes; the byte count is kept here.
         final class Sink {
             let writepack: UnsafeMutablePointer<git_odb_writepack>
+            let progress: ((GitTransferProgress) -> Void)?
             var stats = git_indexer_progress()
-            init(_ writepack: UnsafeMutablePointer<git_odb_writepack>) { self.writepack = writepack }
+
+            init(_ writepack: UnsafeMutablePointer<git_odb_writepack>, progress: ((GitTransferProgress) -> Void)?) {
+                self.writepack = writepack
+                self.progress = progress
+            }
+
+            func report() { progress?(GitTransferProgress(stats)) }
         }
-        let sink = Sink(writepack)
-        let code = withExtendedLifetime((sink, session)) {
+        let sink = Sink(writepack, progress: session.progress)
+        let code = withExtendedLifetime(sink) {
             git_packbuilder_foreach(builder, { data, size, payload in
                 let sink = Unmanaged<Sink>.fromOpaque(payload!).takeUnretainedValue()
-                return sink.writepack.pointee.append(sink.writepack, data, size, &sink.stats)
+                let received = sink.stats.received_bytes + size
+                let code = sink.writepack.pointee.append(sink.writepack, data, size, &sink.stats)
+                sink.stats.received_bytes = received
+                if code == 0 { sink.report() }
+                return code
             }, Unmanaged.passUnretained(sink).toOpaque())
         }
         try gitCheck(code, "send pack to \(destination.path)")
-        try withExtendedLifetime(session) {
-            try gitCheck(writepack.pointee.commit(writepack, &sink.stats), "index pack in \(destination.path)")
-        }
+        let received = sink.stats.received_bytes
+        try gitCheck(writepack.pointee.commit(writepack, &sink.stats), "index pack in \(destination.path)")
+        sink.stats.received_bytes = received
+        sink.report()
     }
 }

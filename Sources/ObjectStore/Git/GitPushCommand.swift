@@ -1,9 +1,12 @@
 import CGit2
 
-/// One push refspec, resolved locally before anything is sent, so the object judged
-/// fast-forward is exactly the object pushed even if the local ref moves meanwhile.
+/// One push refspec, resolved locally before anything is sent. The push later makes sure the
+/// object it sends is the one judged here (see `GitRemoteSession.expectedPushes`).
 struct GitPushCommand {
     let refspec: String
+    /// The local reference pushed; nil deletes the remote ref. libgit2 1.5 pushes from
+    /// references only (its `calculate_work` resolves the source as a ref name, not a revision).
+    let source: String?
     let destination: String
     /// What the remote ref should become; nil deletes it.
     let new: GitOID?
@@ -23,11 +26,13 @@ struct GitPushCommand {
             throw GitRemoteError.invalidRefspec(refspec, reason: "\(destination) is not a full reference name (refs/...)")
         }
         if source.isEmpty {
+            self.source = nil
             new = nil
         } else {
-            guard let resolved = try repository.resolveRevision(source) else {
+            guard GitRepository.isValidReferenceName(source), let resolved = try repository.resolveReference(source) else {
                 throw GitRemoteError.unknownPushSource(source, refspec: refspec)
             }
+            self.source = source
             new = resolved
         }
         self.refspec = refspec
@@ -35,8 +40,8 @@ struct GitPushCommand {
         self.force = git_refspec_force(parsed) != 0
     }
 
-    /// The refspec handed to libgit2: the source pinned to the id resolved above.
-    var pinnedRefspec: String { (force ? "+" : "") + (new?.hex ?? "") + ":" + destination }
+    /// The refspec handed to libgit2, in its canonical form.
+    var canonicalRefspec: String { (force ? "+" : "") + (source ?? "") + ":" + destination }
 
     /// Why the remote ref, holding `current`, must not take this update; nil when it may.
     ///
@@ -64,19 +69,6 @@ extension GitPushResult {
 }
 
 extension GitRepository {
-    /// The object a revision names (`refs/...`, a full or abbreviated id, `HEAD~1`, ...), as
-    /// `git rev-parse` resolves it; nil when it names nothing.
-    func resolveRevision(_ revision: String) throws -> GitOID? {
-        var object: OpaquePointer?
-        let code = git_revparse_single(&object, handle, revision)
-        if code == GIT_ENOTFOUND.rawValue || code == GIT_EAMBIGUOUS.rawValue || code == GIT_EINVALIDSPEC.rawValue {
-            return nil
-        }
-        try gitCheck(code, "resolve \(revision)")
-        defer { git_object_free(object) }
-        return GitOID(git_object_id(object))
-    }
-
     /// Whether the object database holds `oid` (loose or packed, re-scanning packs on a miss).
     func containsObject(_ oid: GitOID) -> Bool {
         guard let odb = try? odb() else { return false }

@@ -10,11 +10,11 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
     case invalidRefspec(String, reason: String)
     /// libgit2 1.5 cannot expand globs when pushing; callers list the refs themselves.
     case globInPushRefspec(String)
-    /// libgit2 1.5 force-updates fetched refs whatever the refspec says, so a refspec without
-    /// `+` would promise a protection it cannot give.
-    case unforcedFetchRefspec(String)
     case duplicatePushDestination(String)
     case unknownPushSource(String, refspec: String)
+    /// A pushed local reference moved between the fast-forward check and the upload; nothing
+    /// was sent. Pushing again judges the new value.
+    case pushSourceMoved(String)
     case nonBareDestination(String)
     /// Every credential gaitstore knows how to offer was refused (or none was available).
     case authenticationFailed(String, tried: [String])
@@ -33,12 +33,12 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
             return "invalid refspec \"\(refspec)\": \(reason)"
         case let .globInPushRefspec(refspec):
             return "push refspec \"\(refspec)\" has a glob; list the references to push one by one"
-        case let .unforcedFetchRefspec(refspec):
-            return "fetch refspec \"\(refspec)\" needs a leading +: fetched references are always overwritten"
         case let .duplicatePushDestination(ref):
             return "more than one push refspec updates \(ref)"
         case let .unknownPushSource(source, refspec):
-            return "push refspec \"\(refspec)\": \(source) names no local object"
+            return "push refspec \"\(refspec)\": \(source) is not a local reference"
+        case let .pushSourceMoved(ref):
+            return "local reference \(ref) moved while pushing; nothing was sent, push again"
         case let .nonBareDestination(path):
             return "cannot push to \(path): it is not a bare repository"
         case let .authenticationFailed(url, tried) where tried.isEmpty:

@@ -17,6 +17,12 @@ final class GitRemoteSession {
     /// The remote's verdict on each pushed ref, in the order reported: a nil rejection is "ok".
     private(set) var pushStatuses = [GitPushResult]()
     let credentials = GitSSHCredentials()
+    /// The object each remote ref is to receive, as judged before the upload. libgit2 resolves
+    /// push sources again by itself; should a local ref have moved in between, the negotiation
+    /// callback stops the push before anything is sent.
+    var expectedPushes = [String: GitOID]()
+    /// The local ref that moved, when the negotiation callback stopped a push.
+    private(set) var movedPushSource: String?
 
     private init(remote: OpaquePointer, label: String) {
         self.remote = remote
@@ -53,12 +59,14 @@ final class GitRemoteSession {
     }
 
     /// Runs a libgit2 call that may invoke the callbacks, keeping the session alive meanwhile,
-    /// and turns a failure into the most helpful error: ours when every credential was refused.
+    /// and turns a failure into the most helpful error: ours when a callback stopped the call
+    /// (a pushed ref moved, every ssh credential was refused), else libgit2's.
     func run(_ operation: @autoclosure () -> String, _ body: () -> Int32) throws {
         let code = withExtendedLifetime(self) { body() }
         guard code < 0 else { return }
         let error = GitError.last(code: code, operation: operation())
-        if credentials.exhausted || code == GIT_EAUTH.rawValue {
+        if let movedPushSource { throw GitRemoteError.pushSourceMoved(movedPushSource) }
+        if credentials.exhausted {
             throw GitRemoteError.authenticationFailed(label, tried: credentials.tried)
         }
         throw error
@@ -87,6 +95,18 @@ final class GitRemoteSession {
                 GitPushResult(ref: String(cString: refname), rejection: status.map { String(cString: $0) }))
             return 0
         }
+        callbacks.push_negotiation = { updates, count, payload in
+            let session = GitRemoteSession.from(payload)
+            for index in 0..<count {
+                guard let update = updates?[index]?.pointee, let destination = update.dst_refname,
+                      let expected = session.expectedPushes[String(cString: destination)],
+                      GitOID(update.dst) != expected else { continue }
+                session.movedPushSource = update.src_refname.map { String(cString: $0) } ?? String(cString: destination)
+                _ = git_error_set_str(Int32(GIT_ERROR_REFERENCE.rawValue), "a pushed reference moved during the push")
+                return -1
+            }
+            return 0
+        }
         callbacks.update_tips = { refname, old, new, payload in
             guard let refname, let new, !GitOID(new).isZero else { return 0 }
             let previous = old.map(GitOID.init).flatMap { $0.isZero ? nil : $0 }
@@ -96,14 +116,6 @@ final class GitRemoteSession {
         }
         return callbacks
     }
-
-    /// Indexer progress from a pack written outside libgit2's transports (local pushes).
-    static let indexerProgress: git_indexer_progress_cb = { stats, payload in
-        if let stats { GitRemoteSession.from(payload).progress?(GitTransferProgress(stats.pointee)) }
-        return 0
-    }
-
-    var payload: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
     private static func from(_ payload: UnsafeMutableRawPointer?) -> GitRemoteSession {
         Unmanaged<GitRemoteSession>.fromOpaque(payload!).takeUnretainedValue()

@@ -25,10 +25,10 @@ extension GitRepository {
     /// name, with their old and new ids. Globs work (e.g.
     /// `+refs/gaitstore/*:refs/gaitstore-quarantine/origin/*`).
     ///
-    /// Every refspec with a destination must start with `+`: libgit2 1.5 overwrites fetched refs
-    /// whether or not the refspec allows it, so gaitstore fetches into a namespace of its own and
-    /// decides there what may move further. No tags are followed, nothing is pruned, FETCH_HEAD is
-    /// not written. A fetch from a configured remote also moves that remote's tracking refs for
+    /// A refspec without `+` moves a local ref only forward: a ref that would not fast-forward
+    /// is left as it was (libgit2 skips it silently, so it is simply absent from the result).
+    /// No tags are followed, nothing is pruned, nothing is written to FETCH_HEAD (libgit2 1.5
+    /// still creates it, empty). A fetch from a configured remote also moves that remote's tracking refs for
     /// what it fetched (as git does); those are in the result too.
     ///
     /// `progress` receives object and byte counts while the pack arrives. Credentials as for
@@ -62,11 +62,7 @@ extension GitRepository {
         guard git_refspec_parse(&parsed, refspec, 1) == 0 else {
             throw GitRemoteError.invalidRefspec(refspec, reason: GitError.last(code: -1, operation: "").message)
         }
-        defer { git_refspec_free(parsed) }
-        let destination = git_refspec_dst(parsed).map { String(cString: $0) } ?? ""
-        if !destination.isEmpty && git_refspec_force(parsed) == 0 {
-            throw GitRemoteError.unforcedFetchRefspec(refspec)
-        }
+        git_refspec_free(parsed)
     }
 }
 

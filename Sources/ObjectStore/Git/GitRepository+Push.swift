@@ -1,11 +1,14 @@
 import CGit2
 
 extension GitRepository {
-    /// Pushes explicit refspecs (`[+]<local>:<refs/...>`, or `:<refs/...>` to delete) and returns
-    /// one result per refspec, in order: accepted, or rejected with a reason. A rejected ref
-    /// never makes this throw; a transport failure does, and then no result is known.
+    /// Pushes explicit refspecs (`[+]<local ref>:<refs/...>`, or `:<refs/...>` to delete) and
+    /// returns one result per refspec, in order: accepted, or rejected with a reason. A rejected
+    /// ref never makes this throw; a transport failure does, and then no result is known.
     ///
-    /// Globs are refused (libgit2 1.5 cannot expand them for push); list the refs instead.
+    /// The local side must be a reference (`refs/...` or `HEAD`): libgit2 1.5 pushes from
+    /// references only, not from commit ids. Globs are refused (libgit2 1.5 cannot expand them
+    /// for push); list the refs instead. Should a local ref move while the push is negotiated,
+    /// nothing is sent and `GitRemoteError.pushSourceMoved` is thrown.
     ///
     /// **Every remote ref moves by compare-and-swap.** Each refspec is judged against the value
     /// the remote advertised: without `+` it must be a fast-forward, else it is rejected with
@@ -55,8 +58,11 @@ extension GitRepository {
                                     uniquingKeysWith: { first, _ in first })
         let verdicts = commands.map { $0.rejection(current: advertised[$0.destination], in: self) }
         let toSend = zip(commands, verdicts).filter { $0.1 == nil }.map(\.0)
+        for command in toSend {
+            if let new = command.new { session.expectedPushes[command.destination] = new }
+        }
         if !toSend.isEmpty {
-            try withStringArray(toSend.map(\.pinnedRefspec)) { array in
+            try withStringArray(toSend.map(\.canonicalRefspec)) { array in
                 try session.run("push to \(session.label)") { git_remote_upload(session.remote, array, &options) }
             }
         }

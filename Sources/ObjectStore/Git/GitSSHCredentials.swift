@@ -30,6 +30,7 @@ final class GitSSHCredentials {
     private(set) var exhausted = false
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        GitLibrary.ensureInitialized()
         var sources = [Source]()
         if let socket = environment["SSH_AUTH_SOCK"], !socket.isEmpty { sources.append(.agent) }
         if let key = environment["GAITSTORE_SSH_KEY"], !key.isEmpty { sources.append(.keyFile(key)) }
