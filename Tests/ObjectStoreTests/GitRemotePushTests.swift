@@ -102,6 +102,26 @@ final class GitRemotePushTests: GitRemoteTestCase {
         }
     }
 
+    func testARefLockedByAnotherWriterIsRefusedNotForced() throws {
+        for transport in GitTestTransport.allCases {
+            let remote = try makeRemote("locked-\(transport)")
+            let url = try url(of: remote, over: transport)
+            let job = "refs/gaitstore/jobs/j"
+            let base = try commit(["job.txt": "base \(transport)"])
+            XCTAssertEqual(try repo.push(url, refspecs: [try outgoing(base, to: job)], progress: nil).map(\.rejection), [accepted])
+            let lock = remote + "/" + job + ".lock"
+            XCTAssertTrue(FileManager.default.createFile(atPath: lock, contents: Data()))
+
+            let next = try commit(["job.txt": "next"], parents: [base])
+            let results = try repo.push(url, refspecs: [try outgoing(next, to: job)], progress: nil)
+            XCTAssertEqual(results.map(\.ref), [job])
+            XCTAssertNotNil(results.first?.rejection, "\(transport)")
+            if transport != .daemon { XCTAssertEqual(results.first?.rejection, GitPushResult.remoteRefLocked) }
+            XCTAssertEqual(try remoteRef(remote, job), base, "\(transport)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: lock), "\(transport): another writer's lock was removed")
+        }
+    }
+
     func testRefusalsByTheRemoteComeBackPerRefWithItsReason() throws {
         let remote = try makeRemote("hooked")
         let hook = remote + "/hooks/update"

@@ -57,17 +57,6 @@ struct GitPushCommand {
     }
 }
 
-extension GitPushResult {
-    /// The remote ref holds a commit this repository does not have: someone else pushed.
-    public static let fetchFirst = "remote ref moved; fetch first"
-    /// The remote ref holds a commit that the pushed commit does not descend from.
-    public static let nonFastForward = "non-fast-forward; fetch and merge first"
-    /// A deletion of a ref the remote does not have.
-    public static let remoteRefMissing = "remote ref does not exist"
-    /// Another writer held the remote ref's lock for longer than a push waits.
-    public static let remoteRefLocked = "remote ref is locked by another writer; retry"
-}
-
 extension GitRepository {
     /// Whether the object database holds `oid` (loose or packed, re-scanning packs on a miss).
     func containsObject(_ oid: GitOID) -> Bool {

@@ -27,3 +27,17 @@ public struct GitPushResult: Sendable, Equatable {
 
     public var isAccepted: Bool { rejection == nil }
 }
+
+/// The reasons gaitstore itself gives when it refuses a ref (the remote's own reasons, such as
+/// receive-pack's "failed to update ref" or "hook declined", are passed on verbatim).
+extension GitPushResult {
+    /// Someone else pushed: the remote ref holds a commit this repository does not have, or it
+    /// moved while this push was under way.
+    public static let fetchFirst = "remote ref moved; fetch first"
+    /// The remote ref holds a commit that the pushed commit does not descend from.
+    public static let nonFastForward = "non-fast-forward; fetch and merge first"
+    /// A deletion of a ref the remote does not have.
+    public static let remoteRefMissing = "remote ref does not exist"
+    /// Another writer held the remote ref's lock for longer than a push waits.
+    public static let remoteRefLocked = "remote ref is locked by another writer; retry"
+}
