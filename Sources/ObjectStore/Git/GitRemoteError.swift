@@ -1,0 +1,50 @@
+/// Why a remote could not be configured, reached or used, beyond what libgit2 reports itself
+/// (that arrives as `GitError`).
+///
+/// Per-ref refusals during a push are not errors: they come back as `GitPushResult.rejection`.
+public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
+    case invalidName(String)
+    case invalidURL(String)
+    case remoteExists(String)
+    case unknownRemote(String)
+    case invalidRefspec(String, reason: String)
+    /// libgit2 1.5 cannot expand globs when pushing; callers list the refs themselves.
+    case globInPushRefspec(String)
+    case duplicatePushDestination(String)
+    case unknownPushSource(String, refspec: String)
+    /// A pushed local reference moved between the fast-forward check and the upload; nothing
+    /// was sent. Pushing again judges the new value.
+    case pushSourceMoved(String)
+    case nonBareDestination(String)
+    /// Every credential gaitstore knows how to offer was refused (or none was available).
+    case authenticationFailed(String, tried: [String])
+
+    public var description: String {
+        switch self {
+        case let .invalidName(name):
+            return "invalid remote name \"\(name)\""
+        case let .invalidURL(url):
+            return "invalid remote URL \"\(url)\""
+        case let .remoteExists(name):
+            return "remote \"\(name)\" already exists"
+        case let .unknownRemote(name):
+            return "\"\(name)\" is neither a configured remote nor a repository directory"
+        case let .invalidRefspec(refspec, reason):
+            return "invalid refspec \"\(refspec)\": \(reason)"
+        case let .globInPushRefspec(refspec):
+            return "push refspec \"\(refspec)\" has a glob; list the references to push one by one"
+        case let .duplicatePushDestination(ref):
+            return "more than one push refspec updates \(ref)"
+        case let .unknownPushSource(source, refspec):
+            return "push refspec \"\(refspec)\": \(source) is not a local reference"
+        case let .pushSourceMoved(ref):
+            return "local reference \(ref) moved while pushing; nothing was sent, push again"
+        case let .nonBareDestination(path):
+            return "cannot push to \(path): it is not a bare repository"
+        case let .authenticationFailed(url, tried) where tried.isEmpty:
+            return "cannot authenticate to \(url): no credentials (start ssh-agent or set GAITSTORE_SSH_KEY)"
+        case let .authenticationFailed(url, tried):
+            return "cannot authenticate to \(url): refused \(tried.joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import XCTest
+@testable import ObjectStore
+
+/// A real `git daemon` on 127.0.0.1 serving every repository under `basePath`, pushes enabled.
+/// Started on a free port and stopped by its PID.
+final class GitDaemon {
+    let port: Int
+    let log: String
+    private let process: Process
+
+    init(basePath: String) throws {
+        log = basePath + "/.daemon.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let daemon = Self.gitExecPath() + "/git-daemon"
+        for _ in 0..<5 {
+            let port = try Self.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: daemon)
+            process.arguments = ["--export-all", "--enable=receive-pack", "--base-path=\(basePath)", "--reuseaddr",
+                                 "--listen=127.0.0.1", "--port=\(port)"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["GIT_CONFIG_NOSYSTEM"] = "1"
+            environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+            process.environment = environment
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle(forWritingAtPath: log)
+            process.standardError = FileHandle(forWritingAtPath: log)
+            try process.run()
+            if Self.waitUntilAccepting(port: port, while: process) {
+                self.port = port
+                self.process = process
+                return
+            }
+            // Another program took the port first; try a fresh one.
+            process.terminate()
+            process.waitUntilExit()
+        }
+        throw DaemonError(message: "git daemon did not start: " + String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self))
+    }
+
+    struct DaemonError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    func url(_ repositoryName: String) -> String { "git://127.0.0.1:\(port)/\(repositoryName)" }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    private static func gitExecPath() -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["--exec-path"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try? process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let path = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.isEmpty ? "/usr/lib/git-core" : path
+    }
+
+    /// A port the kernel just handed out and nobody holds now.
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DaemonError(message: "socket: errno \(errno)") }
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw DaemonError(message: "bind 127.0.0.1:0: errno \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func waitUntilAccepting(port: Int, while process: Process) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && process.isRunning {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = loopback(port: port)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if connected == 0 { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}
+
+/// The three ways tests reach a remote: a plain path, a file:// URL (both local pushes), and
+/// git:// through a real daemon (receive-pack and upload-pack).
+enum GitTestTransport: String, CaseIterable {
+    case path, fileURL, daemon
+}
+
+/// Base for transport tests: a local store (`repo`), bare remotes made by stock git, and a
+/// git daemon started on first use and stopped at the end.
+class GitRemoteTestCase: GitTestCase {
+    private var daemon: GitDaemon?
+
+    override func tearDownWithError() throws {
+        daemon?.stop()
+        daemon = nil
+        try super.tearDownWithError()
+    }
+
+    /// A fresh bare repository made by `git init --bare`, named after the transport.
+    func makeRemote(_ name: String) throws -> String {
+        let path = scratch + "/" + name + ".git"
+        let output = try run("/usr/bin/git", ["init", "--quiet", "--bare", path])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        return path
+    }
+
+    /// How `transport` addresses the repository at `remotePath` (which lives in `scratch`).
+    func url(of remotePath: String, over transport: GitTestTransport) throws -> String {
+        switch transport {
+        case .path:
+            return remotePath
+        case .fileURL:
+            return "file://" + remotePath
+        case .daemon:
+            if daemon == nil { daemon = try GitDaemon(basePath: scratch) }
+            return daemon!.url((remotePath as NSString).lastPathComponent)
+        }
+    }
+
+    /// `git -C <remote> args...`, which must succeed; returns stdout without the final newline.
+    @discardableResult
+    func remoteGit(_ remote: String, _ arguments: String..., stdin: Data? = nil,
+                   file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let output = try run("/usr/bin/git", ["-C", remote, "-c", "user.name=Bob", "-c", "user.email=bob@example.org"] + arguments,
+                             stdin: stdin)
+        XCTAssertEqual(output.status, 0, "git \(arguments.joined(separator: " ")): \(output.stderr)", file: file, line: line)
+        return output.text.trimmingCharacters(in: .newlines)
+    }
+
+    /// What a ref holds in `remote`, by stock git; nil when absent.
+    func remoteRef(_ remote: String, _ name: String) throws -> GitOID? {
+        let output = try run("/usr/bin/git", ["-C", remote, "rev-parse", "--verify", "--quiet", name])
+        return output.status == 0 ? GitOID(hex: output.text.trimmingCharacters(in: .newlines)) : nil
+    }
+
+    /// A commit written by stock git straight into `remote` (another writer's work, unknown
+    /// to the local store), holding one file.
+    func foreignCommit(in remote: String, parent: GitOID?, content: String) throws -> GitOID {
+        let blob = try remoteGit(remote, "hash-object", "-w", "--stdin", stdin: Data(content.utf8))
+        let tree = try remoteGit(remote, "mktree", stdin: Data("100644 blob \(blob)\tfile.txt\n".utf8))
+        let parents = parent.map { ["-p", $0.hex] } ?? []
+        let output = try run("/usr/bin/git", ["-C", remote, "-c", "user.name=Bob", "-c", "user.email=bob@example.org",
+                                              "commit-tree", tree, "-m", "bob"] + parents)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        return try oid(output.text)
+    }
+}
+
+extension GitRemoteTestCase {
+    /// A local commit holding `payload` as one file, so its pack is about as large as the payload.
+    func commitWithPayload(_ payload: [UInt8], parents: [GitOID] = []) throws -> GitOID {
+        let blob = try repo.writeBlob(payload)
+        let tree = try repo.writeTree(paths: [(path: "payload.bin", oid: blob, mode: TreeEntry.Mode.blob)])
+        return try repo.createCommit(tree: tree, parents: parents, message: "payload\n", author: alice, sign: nil)
+    }
+}
+
+extension GitRemoteTestCase {
+    /// Points the local ref `destination` at `oid` and returns the refspec that pushes it to the
+    /// same name on the remote (forced when `force`).
+    func outgoing(_ oid: GitOID, to destination: String, force: Bool = false) throws -> String {
+        try repo.updateReference(destination, to: oid, expected: try repo.resolveReference(destination), message: "test")
+        return (force ? "+" : "") + destination + ":" + destination
+    }
+}
