@@ -8,6 +8,7 @@ struct Gaitstore: ParsableCommand {
         abstract: "A git-backed, content-addressed store for agent evidence packs.",
         subcommands: [InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, CatCommand.self,
                       LogCommand.self, ExportCommand.self, FsckCommand.self, GCCommand.self, TrustCommand.self, JobCommandGroup.self,
+                      RemoteCommand.self, PushCommand.self, PullCommand.self,
                       PackCommand.self, RunCommand.self, KeyCommand.self]
     )
 }

@@ -1,8 +1,28 @@
 import ArgumentParser
 import Foundation
 
+/// `--store DIR` and `--json` are global (DESIGN.md §4) but declared on each command, so when they
+/// come before the command's name (`gaitstore --store DIR ls`) they are moved after it.
+func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--json" || argument.hasPrefix("--store=") {
+            leading.append(argument)
+        } else if argument == "--store", index + 1 < arguments.count {
+            leading += [argument, arguments[index + 1]]
+            index += 1
+        } else {
+            break
+        }
+        index += 1
+    }
+    return Array(arguments[index...]) + leading
+}
+
 // Argument errors exit 6 (DESIGN.md §4), not swift-argument-parser's 64.
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
 do {
     var command = try Gaitstore.parseAsRoot(arguments)
     try command.run()
