@@ -243,7 +243,9 @@ struct JobInspect: ParsableCommand {
                 }
                 if verify { printLine(problems.isEmpty ? "verify: ok" : problems.map { "problem: \($0)" }.joined(separator: "\n")) }
             }
-            if !problems.isEmpty { throw FormatError.verification("\(problems.count) problem(s); first: \(problems[0])") }
+            if !problems.isEmpty {
+                try failAfterOutput("job inspect", "\(problems.count) problem(s); first: \(problems[0])", exit: ExitStatus.verificationFailed)
+            }
         }
     }
 }

@@ -94,3 +94,10 @@ func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws 
 func printLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+/// For a command that already printed its result (text or JSON): one line on stderr, then the exit
+/// code, without a second envelope on stdout.
+func failAfterOutput(_ operation: String, _ message: String, exit status: Int32) throws -> Never {
+    FileHandle.standardError.write(Data("gaitstore \(operation): \(message)\n".utf8))
+    throw ExitCode(status)
+}

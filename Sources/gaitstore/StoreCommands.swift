@@ -205,7 +205,9 @@ struct LogCommand: ParsableCommand {
                 }
             }
             if global.json { printJSON(["ok": .bool(bad == 0), "commits": .array(rows)]) }
-            if bad > 0 { throw FormatError.verification("\(bad) commit(s) on \(ref) without a good trusted signature") }
+            if bad > 0 {
+                try failAfterOutput("log", "\(bad) commit(s) on \(ref) without a good trusted signature", exit: ExitStatus.verificationFailed)
+            }
         }
     }
 }
@@ -248,8 +250,7 @@ struct FsckCommand: ParsableCommand {
                 printLine("commits=\(report.commitsChecked) files=\(report.filesChecked) packs=\(report.packsChecked) jobs=\(report.jobsChecked) bytes=\(report.bytesHashed) problems=\(report.problems.count)")
             }
             if !report.problems.isEmpty {
-                FileHandle.standardError.write(Data("gaitstore fsck: \(report.problems.count) problem(s); first: \(report.problems[0])\n".utf8))
-                throw ExitCode(ExitStatus.verificationFailed)
+                try failAfterOutput("fsck", "\(report.problems.count) problem(s); first: \(report.problems[0])", exit: ExitStatus.verificationFailed)
             }
         }
     }

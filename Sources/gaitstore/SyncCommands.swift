@@ -85,7 +85,7 @@ struct PushCommand: ParsableCommand {
                 printLine("pushed=\(report.pushed.count) up_to_date=\(report.upToDate.count) refused=\(report.refused.count)")
             }
             if let first = report.refused.first {
-                throw FormatError(.internalFailure, "\(report.refused.count) ref(s) refused; \(first.ref): \(first.reason)")
+                try failAfterOutput("push", "\(report.refused.count) ref(s) refused; \(first.ref): \(first.reason)", exit: ExitStatus.failure)
             }
         }
     }
@@ -111,7 +111,8 @@ struct PullCommand: ParsableCommand {
                 for j in report.jobsDiverged { printLine("diverged job \(j): kept the local history") }
             }
             if !report.jobsDiverged.isEmpty {
-                throw FormatError.verification("\(report.jobsDiverged.count) job(s) diverged from the remote and were left as they were: \(report.jobsDiverged.joined(separator: ", "))")
+                try failAfterOutput("pull", "\(report.jobsDiverged.count) job(s) diverged from the remote and were left as they were: \(report.jobsDiverged.joined(separator: ", "))",
+                                    exit: ExitStatus.verificationFailed)
             }
         }
     }

@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+
+/// Push and pull between stores over real remotes: a bare repository by path, and `git daemon` on 127.0.0.1.
+final class SyncTests: TemporaryDirectoryTestCase {
+    func gs(_ store: String, _ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(["--store", path(store)] + arguments)
+    }
+
+    func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
+
+    func git(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/git")) }
+
+    /// Stores a, b, c, each trusting a's and b's keys.
+    func makeStores() throws {
+        for s in ["a", "b", "c"] { XCTAssertEqual(try gs(s, ["init", "--principal", "\(s)@example"]).status, 0) }
+        for s in ["a", "b", "c"] {
+            for t in ["a", "b"] { XCTAssertEqual(try gs(s, ["trust", "add", "\(t)@example", path("\(t)/gaitstore_ed25519.pub")]).status, 0) }
+        }
+    }
+
+    func runScenario(remoteURL: String, remoteDir: String) throws {
+        try makeStores()
+        XCTAssertEqual(try gs("a", ["import", tck("pack_run.zip"), tck("pack_job.zip")]).status, 0)
+        XCTAssertEqual(try gs("b", ["import", tck("pack_call.zip"), tck("runpack_run_tck.zip")]).status, 0)
+        XCTAssertEqual(try gs("a", ["job", "submit", "--id", "job:a"]).status, 0)
+        XCTAssertEqual(try gs("b", ["job", "submit", "--id", "job.b"]).status, 0)
+        for s in ["a", "b"] { XCTAssertEqual(try gs(s, ["remote", "add", "origin", remoteURL]).status, 0) }
+
+        XCTAssertEqual(try gs("a", ["push"]).status, 0)
+        let refused = try gs("b", ["push", "--json"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        let report = try json(refused.stdout)
+        XCTAssertEqual((report["refused"] as? [[String: Any]])?.first?["ref"] as? String, "refs/gaitstore/catalog")
+        XCTAssertTrue(refused.stderr.contains("pull"), refused.stderr)
+
+        let pulled = try gs("b", ["pull", "--json"])
+        XCTAssertEqual(pulled.status, 0, pulled.stderr)
+        XCTAssertEqual(try json(pulled.stdout)["catalog"] as? String, "merged")
+        XCTAssertEqual(try gs("b", ["push"]).status, 0)
+
+        let cloned = try gs("c", ["pull", remoteURL])
+        XCTAssertEqual(cloned.status, 0, cloned.stderr)
+        XCTAssertEqual(try gs("c", ["ls"]).stdout.split(separator: "\n").count, 4)
+        XCTAssertEqual(try gs("c", ["job", "list"]).stdout.split(separator: "\n").count, 2)
+        for s in ["a", "b", "c"] { XCTAssertEqual(try gs(s, ["fsck"]).status, 0, s) }
+        let remoteFsck = try git(["-C", remoteDir, "fsck", "--strict"])
+        XCTAssertEqual(remoteFsck.status, 0, remoteFsck.stderr)
+        // The merge commit made by b is signed and stock git accepts it in the remote.
+        let verify = try git(["-C", remoteDir, "-c", "gpg.ssh.allowedSignersFile=\(path("c"))/allowed_signers", "verify-commit", "refs/gaitstore/catalog"])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        // A diverged job is reported and left alone.
+        XCTAssertEqual(try gs("a", ["pull"]).status, 0)
+        XCTAssertEqual(try gs("a", ["job", "pause", "job.b"]).status, 0)
+        XCTAssertEqual(try gs("b", ["job", "cancel", "job.b"]).status, 0)
+        XCTAssertEqual(try gs("b", ["push"]).status, 0)
+        let localTip = try gs("a", ["job", "status", "--json", "job.b"]).stdout
+        let diverged = try gs("a", ["pull"])
+        XCTAssertEqual(diverged.status, 2, diverged.stderr)
+        XCTAssertTrue(diverged.stderr.contains("job.b"), diverged.stderr)
+        XCTAssertEqual(try gs("a", ["job", "status", "--json", "job.b"]).stdout, localTip)
+    }
+
+    func testScenarioOverAPathRemote() throws {
+        XCTAssertEqual(try git(["init", "-q", "--bare", path("remote.git")]).status, 0)
+        try runScenario(remoteURL: path("remote.git"), remoteDir: path("remote.git"))
+    }
+
+    func testScenarioOverGitDaemon() throws {
+        let base = path("served")
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        XCTAssertEqual(try git(["init", "-q", "--bare", base + "/remote.git"]).status, 0)
+        let port = Int.random(in: 20_000...60_000)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
+        daemon.arguments = ["--export-all", "--enable=receive-pack", "--base-path=\(base)", "--reuseaddr",
+                            "--listen=127.0.0.1", "--port=\(port)", base]
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let url = "git://127.0.0.1:\(port)/remote.git"
+        for _ in 0..<100 where try git(["ls-remote", url]).status != 0 { usleep(50_000) }
+        try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
+    }
+
+    func testPullingFromAnUntrustedSignerLandsNothing() throws {
+        try makeStores()
+        XCTAssertEqual(try gs("a", ["import", tck("pack_job.zip")]).status, 0)
+        XCTAssertEqual(try git(["init", "-q", "--bare", path("one.git")]).status, 0)
+        XCTAssertEqual(try gs("a", ["push", path("one.git")]).status, 0)
+        XCTAssertEqual(try gs("c", ["pull", path("one.git")]).status, 0)
+
+        // A store whose key nobody trusts pushes to a second remote.
+        XCTAssertEqual(try gs("mallory", ["init", "--principal", "mallory@example"]).status, 0)
+        XCTAssertEqual(try gs("mallory", ["pull", path("one.git")]).status, 2, "mallory does not trust a either")
+        XCTAssertEqual(try gs("mallory", ["trust", "add", "a@example", path("a/gaitstore_ed25519.pub")]).status, 0)
+        XCTAssertEqual(try gs("mallory", ["pull", path("one.git")]).status, 0)
+        XCTAssertEqual(try gs("mallory", ["import", tck("pack_run.zip")]).status, 0)
+        XCTAssertEqual(try gs("mallory", ["job", "submit", "--id", "evil"]).status, 0)
+        XCTAssertEqual(try git(["init", "-q", "--bare", path("two.git")]).status, 0)
+        XCTAssertEqual(try gs("mallory", ["push", path("two.git")]).status, 0)
+
+        let before = try git(["-C", path("c"), "for-each-ref"]).stdout
+        let r = try gs("c", ["pull", path("two.git")])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("untrusted key"), r.stderr)
+        XCTAssertTrue(r.stderr.range(of: "commit [0-9a-f]{40}", options: .regularExpression) != nil, r.stderr)
+        XCTAssertEqual(try git(["-C", path("c"), "for-each-ref"]).stdout, before, "a ref moved")
+        XCTAssertEqual(try gs("c", ["ls"]).stdout.split(separator: "\n").count, 1)
+        XCTAssertEqual(try gs("c", ["fsck"]).status, 0)
+    }
+}
