@@ -3,8 +3,11 @@ import XCTest
 
 /// Push and pull between stores over real remotes: a bare repository by path, and `git daemon` on 127.0.0.1.
 final class SyncTests: TemporaryDirectoryTestCase {
+    /// Extra environment for every gaitstore run (the ssh test sets its key and known_hosts here).
+    var sshEnvironment: [String: String] = [:]
+
     func gs(_ store: String, _ arguments: [String]) throws -> CLI.Result {
-        try CLI.run(["--store", path(store)] + arguments)
+        try CLI.run(["--store", path(store)] + arguments, environment: sshEnvironment)
     }
 
     func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
@@ -82,6 +85,56 @@ final class SyncTests: TemporaryDirectoryTestCase {
         let url = "git://127.0.0.1:\(port)/remote.git"
         for _ in 0..<100 where try git(["ls-remote", url]).status != 0 { usleep(50_000) }
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
+    }
+
+    func testScenarioOverSSH() throws {
+        let sshd = "/usr/sbin/sshd"
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: sshd), "openssh-server is not installed (scripts/setup.sh installs it)")
+        XCTAssertEqual(getuid(), 0, "the sshd test logs in as the current user, which must be root here")
+        for key in ["host_key", "user_key"] {
+            XCTAssertEqual(try CLI.run(["-q", "-t", "ed25519", "-N", "", "-f", path(key)], executable: URL(fileURLWithPath: "/usr/bin/ssh-keygen")).status, 0)
+        }
+        try FileManager.default.copyItem(atPath: path("user_key.pub"), toPath: path("authorized_keys"))
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        let port = Int.random(in: 20_000...60_000)
+        try """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(path("host_key"))
+            AuthorizedKeysFile \(path("authorized_keys"))
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PermitRootLogin prohibit-password
+            StrictModes no
+            UsePAM no
+            PidFile \(path("sshd.pid"))
+            """.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
+        // sshd daemonizes and writes its pid; it is stopped by that pid. Nothing it or ssh-keyscan
+        // prints goes through a pipe this process waits on.
+        let started = try CLI.shell("'\(sshd)' -f '\(path("sshd_config"))' -E '\(path("sshd.log"))'")
+        XCTAssertEqual(started.status, 0, started.stderr)
+        defer {
+            if let pid = try? String(contentsOfFile: path("sshd.pid"), encoding: .utf8), let number = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                kill(number, SIGTERM)
+            }
+        }
+        for _ in 0..<100 {
+            _ = try CLI.shell("ssh-keyscan -H -p \(port) 127.0.0.1 > '\(path("known_hosts"))' 2>/dev/null < /dev/null")
+            if let text = try? String(contentsOfFile: path("known_hosts"), encoding: .utf8), !text.isEmpty { break }
+            usleep(50_000)
+        }
+        XCTAssertEqual(try git(["init", "-q", "--bare", path("remote.git")]).status, 0)
+        let url = "ssh://root@127.0.0.1:\(port)\(path("remote.git"))"
+
+        // An unknown host is refused before anything is sent.
+        sshEnvironment = ["GAITSTORE_SSH_KEY": path("user_key"), "SSH_AUTH_SOCK": "", "GAITSTORE_SSH_KNOWN_HOSTS": path("empty_known_hosts")]
+        XCTAssertEqual(try gs("probe", ["init"]).status, 0)
+        let unknown = try gs("probe", ["push", url])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("known_hosts") || unknown.stderr.contains("empty_known_hosts"), unknown.stderr)
+
+        sshEnvironment["GAITSTORE_SSH_KNOWN_HOSTS"] = path("known_hosts")
+        try runScenario(remoteURL: url, remoteDir: path("remote.git"))
     }
 
     func testPullingFromAnUntrustedSignerLandsNothing() throws {

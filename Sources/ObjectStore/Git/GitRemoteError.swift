@@ -18,9 +18,13 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
     case nonBareDestination(String)
     /// Every credential gaitstore knows how to offer was refused (or none was available).
     case authenticationFailed(String, tried: [String])
+    /// The ssh server's host key is not in known_hosts, or is revoked there.
+    case unknownHostKey(String)
 
     public var description: String {
         switch self {
+        case let .unknownHostKey(problem):
+            return problem
         case let .invalidName(name):
             return "invalid remote name \"\(name)\""
         case let .invalidURL(url):

@@ -23,6 +23,8 @@ final class GitRemoteSession {
     var expectedPushes = [String: GitOID]()
     /// The local ref that moved, when the negotiation callback stopped a push.
     private(set) var movedPushSource: String?
+    /// Why the ssh host key was refused, when the certificate check stopped the connection.
+    var hostKeyProblem: String?
 
     private init(remote: OpaquePointer, label: String) {
         self.remote = remote
@@ -66,6 +68,7 @@ final class GitRemoteSession {
         guard code < 0 else { return }
         let error = GitError.last(code: code, operation: operation())
         if let movedPushSource { throw GitRemoteError.pushSourceMoved(movedPushSource) }
+        if let hostKeyProblem { throw GitRemoteError.unknownHostKey(hostKeyProblem) }
         if credentials.exhausted {
             throw GitRemoteError.authenticationFailed(label, tried: credentials.tried)
         }
@@ -79,6 +82,13 @@ final class GitRemoteSession {
         callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
         callbacks.credentials = { out, _, username, allowed, payload in
             GitRemoteSession.from(payload).credentials.provide(out, usernameFromURL: username, allowedTypes: allowed)
+        }
+        callbacks.certificate_check = { cert, _, host, payload in
+            let session = GitRemoteSession.from(payload)
+            let url = git_remote_url(session.remote).map { String(cString: $0) } ?? session.label
+            let (result, problem) = GitKnownHosts.callbackResult(cert, host: host, url: url)
+            if let problem { session.hostKeyProblem = problem }
+            return result
         }
         callbacks.transfer_progress = { stats, payload in
             if let stats { GitRemoteSession.from(payload).progress?(GitTransferProgress(stats.pointee)) }
