@@ -25,8 +25,9 @@ import os
 import random
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_corpus as corpus  # noqa: E402  (vendored beside this file)
+# The shared corpus generator, used in place (../shared/bench beside the repository).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
+import gen_corpus as corpus  # noqa: E402
 
 CREATED_AT = "2026-02-14T00:00:00Z"
 # One intent/result pair carries between these many payload bytes (log-uniform).

@@ -59,7 +59,7 @@ fi
 # Generated JSON is kept while the parameters are unchanged; everything made by gaitstore is
 # rebuilt with the binary under test.
 mkdir -p "$L" "$S" "$R"
-stamp="size=$LARGE_SIZE count=$SMALL_COUNT gen=$(cat bench/gen_run_record.py bench/gen_corpus.py | sha256sum)"
+stamp="size=$LARGE_SIZE count=$SMALL_COUNT gen=$(cat bench/gen_run_record.py ../shared/bench/gen_corpus.py | sha256sum)"
 if [ "$(cat "$OUT/corpus.stamp" 2>/dev/null)" != "$stamp" ]; then
   log "generating run records"
   rm -rf "$L/run_record.json" "$S/records"
