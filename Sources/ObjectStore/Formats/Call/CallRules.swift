@@ -58,3 +58,21 @@ extension Voice {
         }
     }
 }
+
+extension Voice {
+    /// The checks gate decisions and speak receipts share (gait repeats them in both normalisers):
+    /// the same call, a positive sequence number, a known commitment class. Returns the trimmed call
+    /// id and the normalised class.
+    static func normalizedTurn(_ what: String, callID: String, expected: String, callSeq: Int, turnIndex: Int,
+                               commitmentClass: String) throws -> (callID: String, commitmentClass: String) {
+        let id = callID.goTrimmed
+        if id.isEmpty || id != expected { throw FormatError.invalid("\(what) call_id must match call record") }
+        if callSeq <= 0 { throw FormatError.invalid("\(what) call_seq must be >= 1") }
+        if turnIndex < 0 { throw FormatError.invalid("\(what) turn_index must be >= 0") }
+        let normalizedClass = Voice.normalizedClass(commitmentClass)
+        if !Voice.isCommitmentClass(normalizedClass) {
+            throw FormatError.invalid("unsupported \(what) commitment_class: \(normalizedClass)")
+        }
+        return (id, normalizedClass)
+    }
+}

@@ -45,14 +45,9 @@ extension Voice {
         func normalized(callID expected: String) throws -> GateDecision {
             func fail(_ message: String) -> FormatError { .invalid(message) }
             var d = self
-            d.callID = d.callID.goTrimmed
-            if d.callID.isEmpty || d.callID != expected { throw fail("gate decision call_id must match call record") }
-            if d.callSeq <= 0 { throw fail("gate decision call_seq must be >= 1") }
-            if d.turnIndex < 0 { throw fail("gate decision turn_index must be >= 0") }
-            d.commitmentClass = Voice.normalizedClass(d.commitmentClass)
-            if !Voice.isCommitmentClass(d.commitmentClass) {
-                throw fail("unsupported gate decision commitment_class: \(d.commitmentClass)")
-            }
+            (d.callID, d.commitmentClass) = try Voice.normalizedTurn("gate decision", callID: d.callID, expected: expected,
+                                                                  callSeq: d.callSeq, turnIndex: d.turnIndex,
+                                                                  commitmentClass: d.commitmentClass)
             d.verdict = GoCase.lower(d.verdict.goTrimmed)
             if !Voice.verdicts.contains(d.verdict) { throw fail("unsupported gate decision verdict: \(d.verdict)") }
             d.reasonCodes = Voice.trimmedSortedSet(d.reasonCodes)

@@ -40,14 +40,9 @@ extension Voice {
         func normalized(callID expected: String) throws -> SpeakReceipt {
             func fail(_ message: String) -> FormatError { .invalid(message) }
             var r = self
-            r.callID = r.callID.goTrimmed
-            if r.callID.isEmpty || r.callID != expected { throw fail("speak receipt call_id must match call record") }
-            if r.callSeq <= 0 { throw fail("speak receipt call_seq must be >= 1") }
-            if r.turnIndex < 0 { throw fail("speak receipt turn_index must be >= 0") }
-            r.commitmentClass = Voice.normalizedClass(r.commitmentClass)
-            if !Voice.isCommitmentClass(r.commitmentClass) {
-                throw fail("unsupported speak receipt commitment_class: \(r.commitmentClass)")
-            }
+            (r.callID, r.commitmentClass) = try Voice.normalizedTurn("speak receipt", callID: r.callID, expected: expected,
+                                                                  callSeq: r.callSeq, turnIndex: r.turnIndex,
+                                                                  commitmentClass: r.commitmentClass)
             r.sayTokenID = r.sayTokenID.goTrimmed
             if r.sayTokenID.isEmpty { throw fail("speak receipt say_token_id is required") }
             r.spokenDigest = GoCase.lower(r.spokenDigest.goTrimmed)
