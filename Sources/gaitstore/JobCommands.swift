@@ -141,7 +141,7 @@ struct JobCheckpointList: ParsableCommand {
     func run() throws {
         try perform("job checkpoint list", json: global.json) {
             let store = try Store.open(at: global.storePath)
-            let checkpoints = try JobService.status(id, store: store).state.checkpoints.sorted { $0.checkpointID < $1.checkpointID }
+            let checkpoints = try JobService.checkpoints(id, store: store)
             if global.json {
                 var extra: [(String, JSONValue)] = []
                 if !checkpoints.isEmpty { extra.append(("checkpoints", .array(checkpoints.map(\.json)))) }
@@ -162,10 +162,7 @@ struct JobCheckpointShow: ParsableCommand {
     func run() throws {
         try perform("job checkpoint show", json: global.json) {
             let store = try Store.open(at: global.storePath)
-            let state = try JobService.status(id, store: store).state
-            guard let checkpoint = state.checkpoints.first(where: { $0.checkpointID == checkpointID.trimmingCharacters(in: .whitespaces) }) else {
-                throw FormatError.invalid("checkpoint not found: \(checkpointID) (job \(id))")
-            }
+            let checkpoint = try JobService.checkpoint(id, checkpointID, store: store)
             JobOutput(operation: "checkpoint show", jobID: id, snapshot: nil, extra: [("checkpoint", checkpoint.json)]).print(json: global.json)
         }
     }

@@ -60,33 +60,48 @@ public enum JobService {
             let verdict = try verifier.verify(snapshot.commit, in: store.repository)
             if !verdict.isGood { problems.append("job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision)): \(verdict.text)") }
         }
-        var replayed: [JobRecord] = []
-        do {
-            _ = try JobMachine.replay(history.map(\.event)) { replayed.append($0) }
-        } catch {
-            problems.append("job \(jobID): history does not replay: \(error)")
-            return problems
-        }
-        for (snapshot, record) in zip(history, replayed) {
-            if try CanonicalJSON.encode(record.state.json) != CanonicalJSON.encode(snapshot.state.json) {
-                problems.append("job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision)): \(JobBranch.stateFile) differs from the replay of its history")
-            }
-            let replayedLease = try record.lease.map({ try CanonicalJSON.encode($0.json) })
-            if replayedLease != (try snapshot.lease.map({ try CanonicalJSON.encode($0) })) {
-                problems.append("job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision)): \(JobBranch.leaseFile) differs from the replay of its history")
-            }
-        }
+        problems += replayProblems(history, jobID: jobID)
         return problems
     }
 
     /// Throws unless replaying the history's events gives every snapshot in it.
     public static func verifyReplay(_ history: [JobBranch.Snapshot], jobID: String) throws {
+        if let first = replayProblems(history, jobID: jobID).first { throw FormatError.verification(first) }
+    }
+
+    /// Where the history's snapshots differ from the replay of its events (state and lease), or why
+    /// it does not replay at all.
+    static func replayProblems(_ history: [JobBranch.Snapshot], jobID: String) -> [String] {
         var replayed: [JobRecord] = []
-        _ = try JobMachine.replay(history.map(\.event)) { replayed.append($0) }
-        for (snapshot, record) in zip(history, replayed)
-        where try CanonicalJSON.encode(record.state.json) != CanonicalJSON.encode(snapshot.state.json) {
-            throw FormatError.verification("revision \(snapshot.event.revision) (\(snapshot.commit.hex)): state differs from the replay of its history")
+        do {
+            _ = try JobMachine.replay(history.map(\.event)) { replayed.append($0) }
+        } catch {
+            return ["job \(jobID): history does not replay: \(error)"]
         }
+        var problems: [String] = []
+        func canonical(_ value: JSONValue?) -> [UInt8]? { value.flatMap { try? CanonicalJSON.encode($0) } }
+        for (snapshot, record) in zip(history, replayed) {
+            let place = "job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision))"
+            if canonical(record.state.json) != canonical(snapshot.state.json) {
+                problems.append("\(place): \(JobBranch.stateFile) differs from the replay of its history")
+            }
+            if canonical(record.lease?.json) != canonical(snapshot.lease) {
+                problems.append("\(place): \(JobBranch.leaseFile) differs from the replay of its history")
+            }
+        }
+        return problems
+    }
+
+    /// One checkpoint of a job, or gait's `checkpoint not found` refusal.
+    public static func checkpoint(_ jobID: String, _ checkpointID: String, store: Store) throws -> Job.Checkpoint {
+        do { return try record(from: try status(jobID, store: store)).checkpoint(id: checkpointID) } catch {
+            throw error.formatError
+        }
+    }
+
+    /// A job's checkpoints in id order.
+    public static func checkpoints(_ jobID: String, store: Store) throws -> [Job.Checkpoint] {
+        try record(from: try status(jobID, store: store)).sortedCheckpoints
     }
 
     /// A PackSpec job pack of the job, as gait would build it for the same gait-visible history
