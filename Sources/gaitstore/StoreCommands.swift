@@ -265,7 +265,7 @@ struct GCCommand: ParsableCommand {
     func run() throws {
         try perform("gc", json: global.json) {
             let store = try Store.open(at: global.storePath)
-            do { try store.repository.repack(gracePeriod: gracePeriod) } catch {
+            do { try store.collectGarbage(gracePeriod: gracePeriod) } catch {
                 throw FormatError(.internalFailure, "gc: \(error)")
             }
             emit(global.json, [("store", .string(store.path))])

@@ -21,15 +21,20 @@ extension GitRepository {
     /// directories stay, since a concurrent writer may be about to use them. Packs with a
     /// `.keep` file are left alone. Any failure before deletion starts leaves everything in place.
     ///
+    /// `namingTrees` are packed before the history so that their blobs take their paths there.
+    /// The delta search only compares objects that sort near each other, by a hash of the
+    /// path's last characters (git's name hash), then by size; a blob named by a content
+    /// digest sorts at random and finds no base, so pass trees whose paths say what a file is.
+    ///
     /// This instance reopens the repository afterwards. Other long-lived instances, in this
     /// process or another, may still remember deleted packs and should be reopened.
-    public func repack(gracePeriod: TimeInterval = 3600) throws {
+    public func repack(gracePeriod: TimeInterval = 3600, namingTrees: [GitOID] = []) throws {
         let cutoff = Date().timeIntervalSince1970 - gracePeriod
         let objectsDirectory = path + "/objects"
         let packDirectory = objectsDirectory + "/pack"
         let oldPacks = packIndexes(in: packDirectory)
 
-        let newPack = try writeReachablePack()
+        let newPack = try writeReachablePack(namingTrees: namingTrees)
         let newIndex = newPack.map { packDirectory + "/pack-\($0).idx" }
         let reachable = try newIndex.map(GitPackFile.init(indexPath:))
         let isRedundant = { (oid: GitOID) in reachable?.contains(oid) ?? false }
@@ -83,11 +88,15 @@ extension GitRepository {
 
     /// Packs everything reachable into `objects/pack`; returns the pack's name, or nil when
     /// nothing is reachable and no pack was written.
-    private func writeReachablePack() throws -> String? {
+    private func writeReachablePack(namingTrees: [GitOID]) throws -> String? {
         var builder: OpaquePointer?
         try gitCheck(git_packbuilder_new(&builder, handle), "start pack of \(path)")
         defer { git_packbuilder_free(builder) }
         _ = git_packbuilder_set_threads(builder, 0)
+        // The first insertion of an object fixes its name; later ones are no-ops.
+        for tree in namingTrees {
+            try tree.withRaw { try gitCheck(git_packbuilder_insert_tree(builder, $0), "pack tree \(tree)") }
+        }
         var walk: OpaquePointer?
         try gitCheck(git_revwalk_new(&walk, handle), "start history walk")
         defer { git_revwalk_free(walk) }

@@ -5,7 +5,9 @@
 public enum CatalogLayout {
     public static let reference = "refs/gaitstore/catalog"
 
-    public static func packPath(_ id: String) -> String { "packs/\(fanout(id))/\(id)" }
+    public static let packsDirectory = "packs"
+
+    public static func packPath(_ id: String) -> String { "\(packsDirectory)/\(fanout(id))/\(id)" }
     public static func metaPath(_ id: String) -> String { "meta/\(fanout(id))/\(id).json" }
     public static func digestPath(_ digest: SHA256Digest) -> String {
         let hex = digest.hex
