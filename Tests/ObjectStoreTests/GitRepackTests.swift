@@ -125,4 +125,54 @@ final class GitRepackTests: GitTestCase {
         XCTAssertEqual(try countObjects()["packs"], 0)
         XCTAssertEqual(try git("fsck", "--full").status, 0)
     }
+    /// A tree laid out like the catalog: every blob indexed under its content digest (the walk
+    /// meets that path first) and also under a meaningful path in a pack.
+    func catalogLikeCommit(noise: Int) throws -> (commit: GitOID, packs: GitOID, versions: [GitOID]) {
+        var stream = SHA256Digest.of(Array("seed".utf8)).bytes
+        func bytes(_ count: Int) -> [UInt8] {
+            var out = [UInt8]()
+            while out.count < count { stream = SHA256Digest.of(stream).bytes; out += stream }
+            return Array(out.prefix(count))
+        }
+        let first = bytes(64 * 1024)
+        var second = first
+        second.replaceSubrange(30_000..<30_100, with: bytes(100))
+        var paths: [(path: String, oid: GitOID, mode: TreeEntry.Mode)] = []
+        func add(_ content: [UInt8], as name: String) throws -> GitOID {
+            let blob = try repo.writeBlob(content)
+            let hex = SHA256Digest.of(content).hex
+            paths.append(("digests/\(hex.prefix(2))/\(hex.dropFirst(2))", blob, .blob))
+            paths.append(("packs/\(name)", blob, .blob))
+            return blob
+        }
+        let versions = [try add(first, as: "p1/transcript.jsonl"), try add(second, as: "p2/transcript.jsonl")]
+        for index in 0..<noise { _ = try add(bytes(64 * 1024 - 200 + index), as: "p\(index % 7)/noise-\(index).bin") }
+        let tree = try repo.writeTree(paths: paths)
+        let commit = try repo.createCommit(tree: tree, parents: [], message: "catalog\n", author: alice, sign: nil)
+        try repo.updateReference("refs/gaitstore/catalog", to: commit, expected: nil, message: "catalog")
+        return (commit, try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
+    }
+
+    /// The delta bases `git verify-pack -v` reports: object -> base.
+    func deltaBases() throws -> [GitOID: GitOID] {
+        let pack = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").first { $0.hasSuffix(".idx") })
+        var bases = [GitOID: GitOID]()
+        for line in try git("verify-pack", "-v", repoPath + "/objects/pack/" + pack).lines {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count == 7, fields[1] == "blob" { bases[try oid(String(fields[0]))] = try oid(String(fields[6])) }
+        }
+        return bases
+    }
+
+    func testNamingTreesLetTheDeltaSearchFindVersionsOfTheSameFile() throws {
+        let (_, packs, versions) = try catalogLikeCommit(noise: 40)
+        try repo.repack(gracePeriod: 0)
+        XCTAssertTrue(try deltaBases().isEmpty, "named by digests, the two versions sort apart and neither is a delta")
+
+        try repo.repack(gracePeriod: 0, namingTrees: [packs])
+        let bases = try deltaBases()
+        XCTAssertEqual(bases.count, 1, "only the second version has a base: \(bases)")
+        XCTAssertEqual(Set(bases.flatMap { [$0.key, $0.value] }), Set(versions))
+        XCTAssertEqual(try git("fsck", "--full", "--strict").text, "")
+    }
 }
