@@ -91,6 +91,11 @@ func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws 
     }
 }
 
+/// One line on stderr about something that did not stop the command.
+func warn(_ operation: String, _ message: String) {
+    FileHandle.standardError.write(Data("gaitstore \(operation): warning: \(message)\n".utf8))
+}
+
 func printLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -96,6 +96,9 @@ struct ImportCommand: ParsableCommand {
             let store = try Store.open(at: global.storePath)
             let identity = try StoreIdentity.load(store: store.path)
             let result = try Importer.importPaths(paths, store: store, identity: identity)
+            for pack in result.packs where pack.differsFromStored {
+                warn("import", "pack \(pack.id) is already stored with other files (its \(pack.kind.rawValue) id does not cover every file); kept the stored copy")
+            }
             let totalNew = result.packs.reduce(0) { $0 + $1.bytesNew }
             let totalDedup = result.packs.reduce(0) { $0 + $1.bytesDeduplicated }
             if global.json {
@@ -103,7 +106,7 @@ struct ImportCommand: ParsableCommand {
                            "packs": .array(result.packs.map {
                                ["id": .string($0.id), "kind": .string($0.kind.rawValue), "files": .number(JSONNumber($0.files)),
                                 "bytes_new": .number(JSONNumber($0.bytesNew)), "bytes_deduplicated": .number(JSONNumber($0.bytesDeduplicated)),
-                                "already_stored": .bool($0.alreadyStored)]
+                                "already_stored": .bool($0.alreadyStored), "differs_from_stored": .bool($0.differsFromStored)]
                            }),
                            "total": ["packs": .number(JSONNumber(result.packs.count)), "bytes_new": .number(JSONNumber(totalNew)),
                                      "bytes_deduplicated": .number(JSONNumber(totalDedup))]])

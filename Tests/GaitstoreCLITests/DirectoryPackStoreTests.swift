@@ -36,6 +36,40 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(fsck.stdout.contains("packs=2"), fsck.stdout)
     }
 
+    /// A Decision Gate id (`root_hash`) does not cover `manifest.json`, so two runpacks can share
+    /// an id and differ. The first stored is kept, and the import says so instead of calling the
+    /// second one simply "known".
+    func testARunpackWithTheSameIDButAnotherManifestIsReportedNotSilentlyDropped() throws {
+        XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
+        let original = vectors.appendingPathComponent("golden/golden_time_after_pass").path
+        let copy = path("rerun")
+        XCTAssertEqual(try CLI.run(["-r", original, copy], executable: URL(fileURLWithPath: "/bin/cp")).status, 0)
+        let manifest = copy + "/manifest.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"run-1\""))
+        try text.replacingOccurrences(of: "\"run-1\"", with: "\"run-2\"").write(toFile: manifest, atomically: false, encoding: .utf8)
+
+        let both = try gs(["import", "--json", original, copy])
+        XCTAssertEqual(both.status, 0, "the changed manifest still verifies: \(both.stderr)")
+        let packs = try XCTUnwrap(try json(both.stdout)["packs"] as? [[String: Any]])
+        XCTAssertEqual(packs.map { $0["differs_from_stored"] as? Bool }, [false, true])
+        XCTAssertEqual(both.stderr.split(separator: "\n").count, 1, both.stderr)
+        XCTAssertTrue(both.stderr.contains("warning: pack fceca553") && both.stderr.contains("kept the stored copy"), both.stderr)
+
+        let tip = try CLI.run(["-C", path("store"), "rev-parse", "refs/gaitstore/catalog"], executable: URL(fileURLWithPath: "/usr/bin/git")).stdout
+        let again = try gs(["import", "--json", copy])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("\"differs_from_stored\":true") && again.stdout.contains("\"bytes_new\":0"), again.stdout)
+        XCTAssertTrue(again.stderr.contains("kept the stored copy"), again.stderr)
+        XCTAssertEqual(try CLI.run(["-C", path("store"), "rev-parse", "refs/gaitstore/catalog"], executable: URL(fileURLWithPath: "/usr/bin/git")).stdout, tip)
+        let unchanged = try gs(["import", "--json", original])
+        XCTAssertTrue(unchanged.stdout.contains("\"differs_from_stored\":false") && unchanged.stderr.isEmpty, unchanged.stderr)
+
+        XCTAssertEqual(try gs(["export", "fceca553", "--out", path("out")]).status, 0)
+        XCTAssertEqual(try CLI.run(["-r", original, path("out")], executable: URL(fileURLWithPath: "/usr/bin/diff")).status, 0,
+                       "the first runpack stored is the one kept")
+    }
+
     func testADamagedRunpackIsRefusedAndNothingIsStored() throws {
         XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
         let copy = path("copy")

@@ -98,6 +98,10 @@ public final class Store {
         public var bytesNew: Int
         public var bytesDeduplicated: Int
         public var alreadyStored: Bool
+        /// Already stored under this id, but with other files. Only possible for formats whose id
+        /// does not cover every file (a Decision Gate `root_hash` leaves out `manifest.json`); the
+        /// stored copy is kept and nothing of this one is written.
+        public var differsFromStored: Bool = false
     }
 
     /// Objects written for an import, and the catalog paths to add. Applying `upserts` to any
@@ -114,7 +118,19 @@ public final class Store {
         var staged = StagedImport()
         var known: [SHA256Digest: GitOID] = [:]
         var toWrite: [SHA256Digest: ImportCandidate.File] = [:]
-        for candidate in candidates {
+        var firstByID: [String: ImportCandidate] = [:]
+        var differing = Set<Int>()
+        for (index, candidate) in candidates.enumerated() {
+            let id = candidate.meta.id
+            if let earlier = firstByID[id] {
+                if Self.fileList(earlier) != Self.fileList(candidate) { differing.insert(index) }
+                continue
+            }
+            firstByID[id] = candidate
+            if let stored = try packTree(id, in: tree) {
+                if try !holds(candidate, exactly: stored, catalog: tree) { differing.insert(index) }
+                continue
+            }
             for file in candidate.files where known[file.sha256] == nil && toWrite[file.sha256] == nil {
                 if let oid = try blob(for: file.sha256, in: tree) { known[file.sha256] = oid } else { toWrite[file.sha256] = file }
             }
@@ -124,14 +140,14 @@ public final class Store {
 
         var reported = Set<String>()
         var newlyWritten = Set(written.keys)
-        for candidate in candidates {
+        for (index, candidate) in candidates.enumerated() {
             let id = candidate.meta.id
             let alreadyStored = try packTree(id, in: tree) != nil || reported.contains(id)
             var bytesNew = 0
             for file in candidate.files where newlyWritten.remove(file.sha256) != nil { bytesNew += file.size }
             staged.reports.append(PackReport(id: id, kind: candidate.meta.kind, files: candidate.files.count,
                                              bytesNew: bytesNew, bytesDeduplicated: candidate.meta.totalBytes - bytesNew,
-                                             alreadyStored: alreadyStored))
+                                             alreadyStored: alreadyStored, differsFromStored: differing.contains(index)))
             if alreadyStored { continue }
             reported.insert(id)
             let packTree = try repository.writeTree(paths: candidate.files.map { ($0.path, known[$0.sha256]!, $0.mode) })
@@ -141,6 +157,22 @@ public final class Store {
             for file in candidate.files { staged.upserts.put(CatalogLayout.digestPath(file.sha256), known[file.sha256]!, .blob) }
         }
         return staged
+    }
+
+    /// Whether the pack stored as `packTree` holds exactly `candidate`'s paths, modes and contents.
+    private func holds(_ candidate: ImportCandidate, exactly packTree: GitOID, catalog tree: GitOID?) throws -> Bool {
+        let stored = try repository.walkTree(packTree)
+        guard stored.count == candidate.files.count else { return false }
+        let byPath = Dictionary(stored.map { ($0.path, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        for file in candidate.files {
+            guard let entry = byPath[file.path], entry.mode == file.mode,
+                  let blob = try blob(for: file.sha256, in: tree), blob == entry.oid else { return false }
+        }
+        return true
+    }
+
+    private static func fileList(_ candidate: ImportCandidate) -> [String] {
+        candidate.files.map { "\($0.mode) \($0.sha256.hex) \($0.path)" }.sorted()
     }
 
     /// Streams each file into a git blob. libgit2 handles are per thread, so each worker opens its own.
