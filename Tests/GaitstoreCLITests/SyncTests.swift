@@ -1,13 +1,14 @@
 import Foundation
 import XCTest
 
-/// Push and pull between stores over real remotes: a bare repository by path, and `git daemon` on 127.0.0.1.
+/// Push and pull between stores over real remotes on 127.0.0.1: a bare repository by path, `git daemon`,
+/// `sshd`, an https server (SyncTests+HTTPS), and `git daemon` in another network namespace.
 final class SyncTests: TemporaryDirectoryTestCase {
-    /// Extra environment for every gaitstore run (the ssh test sets its key and known_hosts here).
-    var sshEnvironment: [String: String] = [:]
+    /// Extra environment for every gaitstore run (ssh key and known_hosts, https CA file).
+    var remoteEnvironment: [String: String] = [:]
 
     func gs(_ store: String, _ arguments: [String]) throws -> CLI.Result {
-        try CLI.run(["--store", path(store)] + arguments, environment: sshEnvironment)
+        try CLI.run(["--store", path(store)] + arguments, environment: remoteEnvironment)
     }
 
     func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
@@ -127,13 +128,13 @@ final class SyncTests: TemporaryDirectoryTestCase {
         let url = "ssh://root@127.0.0.1:\(port)\(path("remote.git"))"
 
         // An unknown host is refused before anything is sent.
-        sshEnvironment = ["GAITSTORE_SSH_KEY": path("user_key"), "SSH_AUTH_SOCK": "", "GAITSTORE_SSH_KNOWN_HOSTS": path("empty_known_hosts")]
+        remoteEnvironment = ["GAITSTORE_SSH_KEY": path("user_key"), "SSH_AUTH_SOCK": "", "GAITSTORE_SSH_KNOWN_HOSTS": path("empty_known_hosts")]
         XCTAssertEqual(try gs("probe", ["init"]).status, 0)
         let unknown = try gs("probe", ["push", url])
-        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertEqual(unknown.status, 1, unknown.stderr)
         XCTAssertTrue(unknown.stderr.contains("known_hosts") || unknown.stderr.contains("empty_known_hosts"), unknown.stderr)
 
-        sshEnvironment["GAITSTORE_SSH_KNOWN_HOSTS"] = path("known_hosts")
+        remoteEnvironment["GAITSTORE_SSH_KNOWN_HOSTS"] = path("known_hosts")
         try runScenario(remoteURL: url, remoteDir: path("remote.git"))
     }
 
