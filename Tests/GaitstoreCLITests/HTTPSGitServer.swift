@@ -49,7 +49,13 @@ final class HTTPSGitServer {
             usleep(50_000)
         }
         let log = (try? String(contentsOfFile: directory + "/nginx-error.log", encoding: .utf8)) ?? ""
-        XCTFail("the https git server did not come up on port \(port): \(log)")
+        throw NotStarted(port: port, log: log)
+    }
+
+    struct NotStarted: Error, CustomStringConvertible {
+        let port: Int
+        let log: String
+        var description: String { "the https git server did not come up on port \(port): \(log)" }
     }
 
     /// Stops both daemons by PID; safe to call more than once and after a failed start.

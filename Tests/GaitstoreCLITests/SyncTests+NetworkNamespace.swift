@@ -19,7 +19,7 @@ extension SyncTests {
         defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
 
         let url = "git://\(namespace.address)/remote.git"
-        for _ in 0..<100 where try git(["ls-remote", url]).status != 0 { usleep(50_000) }
+        try waitUntilListed(url)
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }
 }

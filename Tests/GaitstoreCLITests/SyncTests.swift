@@ -15,6 +15,15 @@ final class SyncTests: TemporaryDirectoryTestCase {
 
     func git(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/git")) }
 
+    /// Waits, up to five seconds, until a server just started answers stock git for `url`.
+    /// (A `for ... where` loop would not stop at the first answer: it runs every iteration.)
+    func waitUntilListed(_ url: String) throws {
+        for _ in 0..<100 {
+            if try git(["ls-remote", url]).status == 0 { return }
+            usleep(50_000)
+        }
+    }
+
     /// Stores a, b, c, each trusting a's and b's keys.
     func makeStores() throws {
         for s in ["a", "b", "c"] { XCTAssertEqual(try gs(s, ["init", "--principal", "\(s)@example"]).status, 0) }
@@ -84,7 +93,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
         try daemon.run()
         defer { daemon.terminate(); daemon.waitUntilExit() }
         let url = "git://127.0.0.1:\(port)/remote.git"
-        for _ in 0..<100 where try git(["ls-remote", url]).status != 0 { usleep(50_000) }
+        try waitUntilListed(url)
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }
 
