@@ -55,8 +55,8 @@ struct RemoteRemove: ParsableCommand {
 }
 
 /// Runs a transfer with a progress line on a terminal (DESIGN.md §4), ending the line even when
-/// the transfer fails so the error starts on its own line. A remote that could not be reached,
-/// trusted or logged into is an I/O failure (exit 1), not bad input.
+/// the transfer fails so the error starts on its own line. A remote that could not be trusted
+/// or logged into is an I/O failure (exit 1), not bad input.
 func transferring<T>(_ verb: String, _ body: (((GitTransferProgress) -> Void)?) throws -> T) throws -> T {
     let line = TransferProgressLine.onTerminal(verb)
     defer { line?.finish() }
