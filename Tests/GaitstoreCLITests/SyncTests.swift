@@ -126,6 +126,10 @@ final class SyncTests: TemporaryDirectoryTestCase {
         defer {
             if let pid = try? String(contentsOfFile: path("sshd.pid"), encoding: .utf8), let number = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 kill(number, SIGTERM)
+                // sshd deletes its pid file as it exits; tearDown removing the directory at the same
+                // moment would stop half-way and leave the directory behind. It is not our child, so poll.
+                var polls = 0
+                while kill(number, 0) == 0 && polls < 100 { usleep(20_000); polls += 1 }
             }
         }
         for _ in 0..<100 {
