@@ -3,7 +3,7 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PACKAGES=(libgit2-dev libsodium-dev zlib1g-dev pkg-config git openssh-client openssh-server unzip zip python3)
+PACKAGES=(libgit2-dev libsodium-dev zlib1g-dev pkg-config git openssh-client openssh-server openssl nginx fcgiwrap iproute2 unzip zip python3)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

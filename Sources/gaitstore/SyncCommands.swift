@@ -54,15 +54,16 @@ struct RemoteRemove: ParsableCommand {
     }
 }
 
-/// Progress on stderr, only when stderr is a terminal (DESIGN.md §4).
-func transferProgress() -> ((GitTransferProgress) -> Void)? {
-    guard isatty(STDERR_FILENO) != 0 else { return nil }
-    let start = Date()
-    return { p in
-        let seconds = max(Date().timeIntervalSince(start), 0.001)
-        let rate = Double(p.receivedBytes) / seconds / 1_048_576
-        FileHandle.standardError.write(Data(String(format: "\robjects %d/%d  %.1f MiB  %.1f MiB/s",
-                                                     p.receivedObjects, p.totalObjects, Double(p.receivedBytes) / 1_048_576, rate).utf8))
+/// Runs a transfer with a progress line on a terminal (DESIGN.md §4), ending the line even when
+/// the transfer fails so the error starts on its own line. A remote that could not be trusted
+/// or logged into is an I/O failure (exit 1), not bad input.
+func transferring<T>(_ verb: String, _ body: (((GitTransferProgress) -> Void)?) throws -> T) throws -> T {
+    let line = TransferProgressLine.onTerminal(verb)
+    defer { line?.finish() }
+    do {
+        return try body(line?.callback)
+    } catch let error as GitRemoteError where error.isConnectionFailure {
+        throw FormatError(.internalFailure, String(describing: error))
     }
 }
 
@@ -74,7 +75,7 @@ struct PushCommand: ParsableCommand {
     func run() throws {
         try perform("push", json: global.json) {
             let store = try Store.open(at: global.storePath)
-            let report = try Push.push(remote: remote, store: store, progress: transferProgress())
+            let report = try transferring("push") { try Push.push(remote: remote, store: store, progress: $0) }
             if global.json {
                 printJSON(["ok": .bool(report.refused.isEmpty), "pushed": .array(report.pushed.map { .string($0) }),
                            "up_to_date": .array(report.upToDate.map { .string($0) }),
@@ -100,7 +101,7 @@ struct PullCommand: ParsableCommand {
         try perform("pull", json: global.json) {
             let store = try Store.open(at: global.storePath)
             let identity = try StoreIdentity.load(store: store.path)
-            let report = try Pull.pull(remote: remote, store: store, identity: identity, progress: transferProgress())
+            let report = try transferring("pull") { try Pull.pull(remote: remote, store: store, identity: identity, progress: $0) }
             if global.json {
                 printJSON(["ok": .bool(report.jobsDiverged.isEmpty), "catalog": .string(report.catalog),
                            "jobs_updated": .array(report.jobsUpdated.map { .string($0) }),

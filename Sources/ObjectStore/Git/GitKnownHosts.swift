@@ -55,9 +55,11 @@ enum GitKnownHosts {
     }
 
     /// The `certificate_check` callback's answer for an ssh host key: 0 to proceed, an error otherwise.
-    /// Other certificates (https) are left to libgit2's own validation.
+    /// Other certificates (https) are left to libgit2's own validation with `GIT_PASSTHROUGH`.
+    /// Not with a positive value, which `git2/cert.h` documents as "honour the existing validity":
+    /// libgit2 1.5.1's http client treats it as success and connects to any server.
     static func callbackResult(_ cert: UnsafeMutablePointer<git_cert>?, host: UnsafePointer<CChar>?, url: String) -> (Int32, String?) {
-        guard let cert, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return (1, nil) }
+        guard let cert, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return (GIT_PASSTHROUGH.rawValue, nil) }
         let hostName = host.map { String(cString: $0) } ?? ""
         let hostkey = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
         guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey else {

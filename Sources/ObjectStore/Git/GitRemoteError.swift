@@ -20,11 +20,28 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
     case authenticationFailed(String, tried: [String])
     /// The ssh server's host key is not in known_hosts, or is revoked there.
     case unknownHostKey(String)
+    /// The https server's certificate did not verify; the problem is already one line.
+    case untrustedCertificate(String, problem: String)
+    /// The CA file named by `GIT_SSL_CAINFO` or `SSL_CERT_FILE` could not be loaded.
+    case unusableCAFile(String, variable: String, reason: String)
+
+    /// The remote was reached but could not be trusted or would not let us in: an I/O failure
+    /// (exit 1), unlike a malformed name or URL, which is bad input.
+    public var isConnectionFailure: Bool {
+        switch self {
+        case .authenticationFailed, .unknownHostKey, .untrustedCertificate: return true
+        default: return false
+        }
+    }
 
     public var description: String {
         switch self {
         case let .unknownHostKey(problem):
             return problem
+        case let .untrustedCertificate(url, problem):
+            return "cannot trust the certificate of \(url): \(problem)"
+        case let .unusableCAFile(path, variable, reason):
+            return "cannot load CA certificates from \(path) (named by \(variable)): \(reason)"
         case let .invalidName(name):
             return "invalid remote name \"\(name)\""
         case let .invalidURL(url):

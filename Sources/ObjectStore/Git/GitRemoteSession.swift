@@ -41,7 +41,7 @@ final class GitRemoteSession {
         var remote: OpaquePointer?
         if GitRepository.isValidRemoteName(remoteOrURL) {
             let code = git_remote_lookup(&remote, repository.handle, remoteOrURL)
-            if code == 0 { return GitRemoteSession(remote: remote!, label: remoteOrURL) }
+            if code == 0 { return try GitRemoteSession(remote: remote!, label: remoteOrURL).preparingTLS() }
             if code != GIT_ENOTFOUND.rawValue { try gitCheck(code, "read remote \(remoteOrURL)") }
         }
         if !remoteOrURL.contains(":") {
@@ -51,7 +51,18 @@ final class GitRemoteSession {
             }
         }
         try gitCheck(git_remote_create_anonymous(&remote, repository.handle, remoteOrURL), "open remote \(remoteOrURL)")
-        return GitRemoteSession(remote: remote!, label: remoteOrURL)
+        return try GitRemoteSession(remote: remote!, label: remoteOrURL).preparingTLS()
+    }
+
+    /// Loads the CA file the environment names before the first https connection.
+    private func preparingTLS() throws -> GitRemoteSession {
+        if GitTLSTrust.isTLS(url) || GitTLSTrust.isTLS(pushURL) { try GitTLSTrust.configure() }
+        return self
+    }
+
+    /// Where a fetch or listing goes (after `insteadOf` rewriting).
+    var url: String {
+        git_remote_url(remote).map { String(cString: $0) } ?? label
     }
 
     /// Where a push goes: `remote.<name>.pushurl` when configured, else the URL (both after
@@ -69,6 +80,10 @@ final class GitRemoteSession {
         let error = GitError.last(code: code, operation: operation())
         if let movedPushSource { throw GitRemoteError.pushSourceMoved(movedPushSource) }
         if let hostKeyProblem { throw GitRemoteError.unknownHostKey(hostKeyProblem) }
+        if code == GIT_ECERTIFICATE.rawValue, GitTLSTrust.isTLS(url) || GitTLSTrust.isTLS(pushURL) {
+            let shown = GitTLSTrust.isTLS(url) ? url : pushURL
+            throw GitRemoteError.untrustedCertificate(shown, problem: GitTLSTrust.explainRefusal(error.message, url: shown))
+        }
         if credentials.exhausted {
             throw GitRemoteError.authenticationFailed(label, tried: credentials.tried)
         }
@@ -85,8 +100,7 @@ final class GitRemoteSession {
         }
         callbacks.certificate_check = { cert, _, host, payload in
             let session = GitRemoteSession.from(payload)
-            let url = git_remote_url(session.remote).map { String(cString: $0) } ?? session.label
-            let (result, problem) = GitKnownHosts.callbackResult(cert, host: host, url: url)
+            let (result, problem) = GitKnownHosts.callbackResult(cert, host: host, url: session.url)
             if let problem { session.hostKeyProblem = problem }
             return result
         }
