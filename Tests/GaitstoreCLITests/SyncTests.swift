@@ -177,4 +177,33 @@ final class SyncTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try gs("c", ["ls"]).stdout.split(separator: "\n").count, 1)
         XCTAssertEqual(try gs("c", ["fsck"]).status, 0)
     }
+    /// A remote that cannot be reached is an I/O failure (exit 1); a URL no transport speaks is bad
+    /// input (exit 6). Either way, one line and nothing changed.
+    func testAnUnreachableRemoteExitsOneAndAnUnknownSchemeSix() throws {
+        XCTAssertEqual(try gs("a", ["init", "--principal", "a@example"]).status, 0)
+        XCTAssertEqual(try gs("a", ["import", tck("pack_job.zip")]).status, 0)
+        // A port nobody listens on: bind one, note it, close it.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(listener, $0, length); _ = getsockname(listener, $0, &length) }
+        }
+        close(listener)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let before = try git(["-C", path("a"), "for-each-ref"]).stdout
+
+        for command in ["push", "pull"] {
+            let unreachable = try gs("a", [command, "git://127.0.0.1:\(port)/none.git"])
+            XCTAssertEqual(unreachable.status, 1, unreachable.stderr)
+            XCTAssertEqual(unreachable.stderr.split(separator: "\n").count, 1, unreachable.stderr)
+            XCTAssertTrue(unreachable.stderr.contains("Connection refused"), unreachable.stderr)
+            let unknown = try gs("a", [command, "gopher://127.0.0.1/none.git"])
+            XCTAssertEqual(unknown.status, 6, unknown.stderr)
+            XCTAssertTrue(unknown.stderr.contains("invalid remote URL \"gopher://127.0.0.1/none.git\""), unknown.stderr)
+        }
+        XCTAssertEqual(try gs("a", ["remote", "add", "origin", "gopher://127.0.0.1/none.git"]).status, 6)
+        XCTAssertEqual(try git(["-C", path("a"), "for-each-ref"]).stdout, before)
+        XCTAssertEqual(try gs("a", ["remote", "list"]).stdout, "")
+    }
 }

@@ -32,6 +32,12 @@ public struct GitError: Error, CustomStringConvertible {
     }
 
     var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+
+    /// The system, network, TLS, ssh or HTTP layer failed, as when a remote cannot be reached or
+    /// spoken to (libgit2 reports a refused connection as an OS error).
+    public var isIOFailure: Bool {
+        [GIT_ERROR_OS, GIT_ERROR_NET, GIT_ERROR_SSL, GIT_ERROR_SSH, GIT_ERROR_HTTP].contains { $0.rawValue == klass }
+    }
 }
 
 /// Runs a libgit2 call and turns a negative result into a `GitError` on the same thread.

@@ -45,7 +45,7 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
         case let .invalidName(name):
             return "invalid remote name \"\(name)\""
         case let .invalidURL(url):
-            return "invalid remote URL \"\(url)\""
+            return "invalid remote URL \"\(url)\" (a path, or file://, git://, ssh://, http:// or https://)"
         case let .remoteExists(name):
             return "remote \"\(name)\" already exists"
         case let .unknownRemote(name):

@@ -62,7 +62,14 @@ extension GitRepository {
 
     /// A URL or path that can be stored in git's config and handed to a transport: not empty,
     /// no control characters (a newline would break the config file's line structure).
+    /// The URL schemes Debian's libgit2 1.5 speaks (a path or `user@host:path` needs none).
+    static let supportedSchemes: Set<String> = ["file", "git", "ssh", "ssh+git", "git+ssh", "http", "https"]
+
+    /// Refuses, before any connection, what can only be a mistake: control characters, or a
+    /// scheme libgit2 does not speak (it would report that as a network failure).
     static func isPlausibleURL(_ url: String) -> Bool {
-        !url.isEmpty && !url.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        guard !url.isEmpty, !url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        guard let separator = url.range(of: "://") else { return true }
+        return supportedSchemes.contains(url[..<separator.lowerBound].lowercased())
     }
 }
