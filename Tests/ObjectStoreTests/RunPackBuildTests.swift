@@ -26,6 +26,31 @@ final class RunPackBuildTests: XCTestCase {
         XCTAssertEqual(built.manifest.sourceRef, "run_tck")
     }
 
+    func testTheCopyAloneReadsAnIntactRunpackAsGaitsReaderDoes() throws {
+        for name in ["intact", "stale"] {
+            let path = try runpack(name) { members, _ in
+                if name == "stale" { members["results.jsonl"]! += Array("{}\n".utf8) }
+            }
+            let zip = try ZipReader(path: path)
+            let reader = try RunpackTeeReader(zip)
+            _ = try RunPack.normalize(zip, to: scratch.path("\(name)-copy.zip"), observer: reader.observer(for:))
+            if name == "intact" {
+                let contents = try reader.finish()
+                XCTAssertTrue(reader.vouchesForEveryMember)
+                let reference = try RunpackReader.read(zip)
+                XCTAssertEqual(contents.intents.map(\.intentID), reference.intents.map(\.intentID))
+                XCTAssertEqual(contents.intents.map(\.toolName), reference.intents.map(\.toolName))
+                XCTAssertEqual(contents.results.map(\.status), reference.results.map(\.status))
+                XCTAssertEqual(contents.run.runID, "run_tck")
+                XCTAssertEqual(contents.refs.receipts?.count, reference.refs.receipts?.count)
+                XCTAssertFalse(contents.intents.isEmpty)
+            } else {
+                XCTAssertThrowsError(try reader.finish())
+                XCTAssertFalse(reader.vouchesForEveryMember)
+            }
+        }
+    }
+
     func testAMemberChangedAfterRecordingIsAHashMismatch() throws {
         let path = try runpack("changed") { members, _ in members["intents.jsonl"]! += Array("{}\n".utf8) }
         try assertBuildFails(path, .verification, "read runpack: runpack hash mismatch: intents.jsonl")
