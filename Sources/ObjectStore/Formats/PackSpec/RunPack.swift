@@ -14,6 +14,11 @@ public enum RunPack {
 
         let outDirectory = outPath.map { ($0 as NSString).deletingLastPathComponent }
             ?? (runpackPath as NSString).deletingLastPathComponent
+        // The copy is written beside the output, so the output's directory is made first (the
+        // builder would make it anyway); a path the builder will refuse is left for it to refuse.
+        if let outPath, (try? PackBuilder.checkedOutputPath(outPath)) != nil, !outDirectory.isEmpty {
+            try FileBytes.makeDirectory(outDirectory)
+        }
         let scratch = (outDirectory.isEmpty ? "." : outDirectory) + "/.gaitstore-runpack-\(UUID().uuidString).zip"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let source: ZipWriteSummary
