@@ -90,6 +90,7 @@ log "checking outputs"
 cmp -s "$L/pack.zip" "$L/pack-again.zip" || { echo "pack build is not deterministic" >&2; exit 1; }
 rm -f "$L/pack-again.zip"
 "$BIN" pack verify "$L/pack.zip" >/dev/null
+"$BIN" pack verify "$S"/packs/*.zip >/dev/null || { echo "the small packs do not all verify" >&2; exit 1; }
 if [ "$STATIC" = 1 ]; then
   "$BIN_STATIC" pack build --type run --from "$RUNPACK" --out "$L/pack-static.zip" >/dev/null
   cmp -s "$L/pack.zip" "$L/pack-static.zip" || { echo "the static build writes other bytes" >&2; exit 1; }
@@ -195,8 +196,12 @@ bench small-build "$SMALL_RUNS" "${PAIRS[@]}" \
   python-zipfile "$(loop "$PY bench/zipfile_build.py $S/runpacks/runpack_run_small_\$n.zip $S/entries/\$n $S/build-py/\$n.zip")" \
   zip-cli "$(loop "bench/zip_cli_build.sh $S/runpacks/runpack_run_small_\$n.zip $S/entries/\$n $S/build-zip/\$n.zip")"
 
+# Also every pack in one process (`pack verify FILE...`), against the tools batched the same way
+# (one sha256sum, one unzip over a wildcard).
 mapfile -t PAIRS < <(small "pack verify $S/packs/\$n.zip")
 bench small-verify "$SMALL_RUNS" "${PAIRS[@]}" \
-  sha256sum+unzip "$(loop "sha256sum $S/packs/\$n.zip >/dev/null && unzip -tq $S/packs/\$n.zip")"
+  gaitstore-many "$BIN pack verify $S/packs/*.zip" \
+  sha256sum+unzip "$(loop "sha256sum $S/packs/\$n.zip >/dev/null && unzip -tq $S/packs/\$n.zip")" \
+  sha256sum+unzip-many "sha256sum $S/packs/*.zip >/dev/null && unzip -tq '$S/packs/*.zip'"
 
 "$PY" bench/table.py "$R" | tee "$R/table.md"

@@ -67,12 +67,15 @@ struct CommandFailure: Error {
 
     func report() {
         FileHandle.standardError.write(Data("gaitstore \(operation): \(error.message)\n".utf8))
-        if json {
-            var envelope = Envelope(operation: operation)
-            for (key, value) in envelopeExtras { envelope[key] = value }
-            envelope.fail(error)
-            envelope.print()
-        }
+        if json { envelope().print() }
+    }
+
+    /// The `--json` envelope of this failure.
+    func envelope() -> Envelope {
+        var envelope = Envelope(operation: operation)
+        for (key, value) in envelopeExtras { envelope[key] = value }
+        envelope.fail(error)
+        return envelope
     }
 }
 

@@ -26,6 +26,41 @@ final class PackCommandTests: TemporaryDirectoryTestCase {
                        try Data(contentsOf: tmp.appendingPathComponent("rec2/runpack_run_tck.zip")))
     }
 
+    func testATamperedRunpackFailsTheBuildWithOneLineAndLeavesNoOutput() throws {
+        let runpack = try record()
+        // intents.jsonl grows after recording; Python re-zips it, so the zip itself is sound.
+        let tamper = """
+        import sys, zipfile
+        with zipfile.ZipFile(sys.argv[1]) as a, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as b:
+            for name in a.namelist():
+                b.writestr(name, a.read(name) + (b'{}\\n' if name == "intents.jsonl" else b""))
+        """
+        let python = try CLI.run(["python3", "-c", tamper, runpack, path("tampered.zip")], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        XCTAssertEqual(python.status, 0, python.stderr)
+        try FileManager.default.createDirectory(at: tmp.appendingPathComponent("out"), withIntermediateDirectories: true)
+        for json in [false, true] {
+            let r = try CLI.run(["pack", "build", "--type", "run", "--from", path("tampered.zip"), "--out", path("out/pack.zip")]
+                                + (json ? ["--json"] : []))
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertEqual(r.stderr, "gaitstore build: read runpack: runpack hash mismatch: intents.jsonl\n")
+            if json {
+                let envelope = try self.json(r.stdout)
+                XCTAssertEqual(envelope["error_code"] as? String, "verification_failed")
+                XCTAssertEqual(envelope["error"] as? String, "read runpack: runpack hash mismatch: intents.jsonl")
+            } else {
+                XCTAssertEqual(r.stdout, "")
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("out")), [], "no pack and no scratch copy")
+        }
+    }
+
+    func testARunPackCanBeBuiltIntoANewDirectory() throws {
+        let r = try CLI.run(["pack", "build", "--type", "run", "--from", try record(), "--out", path("new/dir/pack.zip")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("new/dir")), ["pack.zip"])
+        XCTAssertEqual(try CLI.run(["pack", "verify", path("new/dir/pack.zip")]).status, 0)
+    }
+
     func testDefaultOutputIsNamedByPackID() throws {
         let runpack = try record()
         let r = try CLI.run(["pack", "build", "--type", "run", "--from", runpack, "--json"])

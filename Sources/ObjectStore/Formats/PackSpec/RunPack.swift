@@ -7,16 +7,30 @@ public enum RunPack {
     public static let envelopeName = "context_envelope.json"
     public static let sourceName = "source/runpack.zip"
 
+    /// Reads the runpack as gait's `ReadRunpack` does from the same pass that re-zips it.
     public static func build(runpackPath: String, options: PackBuildOptions, outPath: String?) throws -> BuiltPack {
         let zip = try ZipReader(path: runpackPath)
-        let contents: RunpackReader.Contents
-        do { contents = try RunpackReader.read(zip) } catch { throw FormatError.wrap(error, "read runpack") }
+        let reader = try readingRunpack { try RunpackTeeReader(zip) }
 
         let outDirectory = outPath.map { ($0 as NSString).deletingLastPathComponent }
             ?? (runpackPath as NSString).deletingLastPathComponent
+        // The copy is written beside the output, so the output's directory is made first (the
+        // builder would make it anyway); a path the builder will refuse is left for it to refuse.
+        if let outPath, (try? PackBuilder.checkedOutputPath(outPath)) != nil, !outDirectory.isEmpty {
+            try FileBytes.makeDirectory(outDirectory)
+        }
         let scratch = (outDirectory.isEmpty ? "." : outDirectory) + "/.gaitstore-runpack-\(UUID().uuidString).zip"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let source = try normalize(zip, to: scratch)
+        let source: ZipWriteSummary
+        do {
+            source = try normalize(zip, to: scratch, observer: reader.observer(for:))
+        } catch {
+            // The copy stops at the first problem in name order; gait's reader, going through the
+            // members in its order, may meet another one first, and that is the one to report.
+            _ = try readingRunpack { try RunpackReader.read(zip) }
+            throw error
+        }
+        let contents = try readingRunpack { try reader.finish() }
 
         var files = [PackFile(path: sourceName, content: .file(scratch), sha256: source.sha256, size: source.size),
                      PackFile.bytes(payloadName, try CanonicalJSON.encode(payload(contents)))]
@@ -27,11 +41,28 @@ public enum RunPack {
                                      outPath: outPath, defaultDirectory: outDirectory.isEmpty ? "." : outDirectory)
     }
 
+    private static func readingRunpack<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw FormatError.wrap(error, "read runpack") }
+    }
+
     /// gait's `normalizeZipArchiveBytes`: every file entry (directories skipped) in central-directory
-    /// order, raw bytes and permissions kept, written by the deterministic writer.
-    static func normalize(_ zip: ZipReader, to path: String) throws -> ZipWriteSummary {
+    /// order, raw bytes and permissions kept, written by the deterministic writer. `observer` sees
+    /// the bytes of the entries it asks for as they are inflated for the copy.
+    static func normalize(_ zip: ZipReader, to path: String,
+                          observer: (ZipEntry) -> RunpackTeeReader.Observer? = { _ in nil }) throws -> ZipWriteSummary {
         let entries = zip.entries.filter { !$0.isDirectory }.map { entry in
-            ZipWriteEntry(path: entry.name, mode: entry.mode == 0 ? 0o644 : entry.mode, content: .zipEntry(zip, entry))
+            let content: ZipWriteEntry.Content
+            if let observe = observer(entry) {
+                content = .stream(UnsafeSendable { push in
+                    try zip.stream(entry) { bytes in
+                        observe(bytes)
+                        try push(bytes)
+                    }
+                })
+            } else {
+                content = .zipEntry(zip, entry)
+            }
+            return ZipWriteEntry(path: entry.name, mode: entry.mode == 0 ? 0o644 : entry.mode, content: content)
         }
         return try DeterministicZip.write(entries, to: path, fileMode: 0o600)
     }

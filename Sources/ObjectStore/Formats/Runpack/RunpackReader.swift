@@ -25,8 +25,27 @@ public enum RunpackReader {
         public var refs: Runpack.Refs
     }
 
-    public struct IntentSummary: Sendable { public var intentID: String; public var toolName: String }
-    public struct ResultSummary: Sendable { public var intentID: String; public var status: String }
+    public struct IntentSummary: Sendable {
+        public var intentID: String
+        public var toolName: String
+
+        /// One line of `intents.jsonl`.
+        init(line: [UInt8]) throws {
+            let intent = try Runpack.Intent.decode(try JSONParser.parse(line))
+            (intentID, toolName) = (intent.intentID, intent.toolName)
+        }
+    }
+
+    public struct ResultSummary: Sendable {
+        public var intentID: String
+        public var status: String
+
+        /// One line of `results.jsonl`.
+        init(line: [UInt8]) throws {
+            let result = try Runpack.Result.decode(try JSONParser.parse(line))
+            (intentID, status) = (result.intentID, result.status)
+        }
+    }
 
     /// Duplicates are a verification failure; gaitstore also refuses unsafe names (packspec §17).
     static func checkNames<A: PackArchive>(_ zip: A) throws {
@@ -106,6 +125,24 @@ public enum RunpackReader {
 
     /// gait's `ReadRunpack`: any integrity problem is an error; members are parsed leniently.
     public static func read<A: PackArchive>(_ zip: A) throws -> Contents {
+        let (manifest, declared) = try checkIndex(zip)
+        for file in manifest.files where !Runpack.memberNames.contains(file.path) {
+            let actual = try zip.sha256(zip.entry(named: file.path)!).digest.hex
+            if actual != file.sha256.lowercased() { throw FormatError.verification("runpack hash mismatch: \(file.path)") }
+        }
+
+        var intents: [IntentSummary] = []
+        var results: [ResultSummary] = []
+        let runBytes = try readMember("run.json", zip, declared) { _ in }
+        try readMember("intents.jsonl", zip, declared) { intents.append(try IntentSummary(line: $0)) }
+        try readMember("results.jsonl", zip, declared) { results.append(try ResultSummary(line: $0)) }
+        let refsBytes = try readMember("refs.json", zip, declared) { _ in }
+        return try contents(manifest: manifest, runBytes: runBytes, intents: intents, results: results, refsBytes: refsBytes)
+    }
+
+    /// The checks of `read` that need no member's bytes: names, manifest, every declared file
+    /// present, `manifest_digest`. Returns the manifest and each declared path's digest.
+    static func checkIndex<A: PackArchive>(_ zip: A) throws -> (manifest: Runpack.Manifest, declared: [String: String]) {
         try checkNames(zip)
         let (manifest, _) = try readManifest(zip)
         var declared: [String: String] = [:]
@@ -118,23 +155,13 @@ public enum RunpackReader {
         if try manifest.computeDigest() != manifest.manifestDigest.lowercased() {
             throw FormatError.verification("runpack hash mismatch: manifest.json")
         }
-        for file in manifest.files where !Runpack.memberNames.contains(file.path) {
-            let actual = try zip.sha256(zip.entry(named: file.path)!).digest.hex
-            if actual != file.sha256.lowercased() { throw FormatError.verification("runpack hash mismatch: \(file.path)") }
-        }
+        return (manifest, declared)
+    }
 
-        var intents: [IntentSummary] = []
-        var results: [ResultSummary] = []
-        let runBytes = try readMember("run.json", zip, declared) { _ in }
-        try readMember("intents.jsonl", zip, declared) { line in
-            let intent = try Runpack.Intent.decode(try JSONParser.parse(line))
-            intents.append(IntentSummary(intentID: intent.intentID, toolName: intent.toolName))
-        }
-        try readMember("results.jsonl", zip, declared) { line in
-            let result = try Runpack.Result.decode(try JSONParser.parse(line))
-            results.append(ResultSummary(intentID: result.intentID, status: result.status))
-        }
-        let refsBytes = try readMember("refs.json", zip, declared) { _ in }
+    /// The last step of `read`, once every member is known to be intact: decode `run.json` and
+    /// `refs.json` and check the context evidence rule.
+    static func contents(manifest: Runpack.Manifest, runBytes: [UInt8], intents: [IntentSummary],
+                         results: [ResultSummary], refsBytes: [UInt8]) throws -> Contents {
         let run: Runpack.Run
         var refs: Runpack.Refs
         do {

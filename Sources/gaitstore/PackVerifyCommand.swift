@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import ObjectStore
+
+struct PackVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify packs: hashes, manifest, proof records, signatures.",
+        discussion: """
+        One pack prints exactly what gait prints. Several packs are verified in one process, on all \
+        cores, and reported in argument order: one result block per pack (a pack that cannot be read \
+        gets an ERROR block), or with --json one envelope per line (JSON Lines). A pack that cannot be \
+        read never stops the others from being checked. The exit code is the worst over all packs: \
+        6 (invalid input) over 1 (other failure) over 2 (verification failed) over 0.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var keys: KeyOptions
+
+    @Argument(help: ArgumentHelp("Pack zips (PackSpec v1, legacy runpack or legacy evidence pack), or stored pack ids.",
+                                 valueName: "pack"))
+    var packs: [String]
+
+    @Flag(help: "Fail unless a signature verifies.")
+    var requireSignature = false
+
+    @Option(help: "standard, or strict (requires a key and a valid signature).")
+    var profile = "standard"
+
+    func run() throws {
+        var options = VerifyOptions()
+        try perform("verify", json: global.json) { options = try verifyOptions() }
+        let storePath = global.storePath
+        if packs.count == 1 {
+            try PackVerdict.of(packs[0], store: storePath, options: options).reportAlone(json: global.json)
+            return
+        }
+        var worst = ExitStatus.ok
+        InOrderWork<String, PackVerdict>(width: ProcessInfo.processInfo.activeProcessorCount).run(packs) { pack in
+            PackVerdict.of(pack, store: storePath, options: options)
+        } deliver: { verdict in
+            worst = ExitStatus.worse(worst, verdict.report(json: global.json))
+        }
+        if worst != ExitStatus.ok { throw ExitCode(worst) }
+    }
+
+    /// The options every pack is verified with; their errors are usage errors, reported once.
+    private func verifyOptions() throws -> VerifyOptions {
+        let profileName = profile.lowercased()
+        guard profileName == "standard" || profileName == "strict" else {
+            throw FormatError.invalid("unsupported --profile value \"\(profile)\" (expected standard or strict)")
+        }
+        let require = requireSignature || profileName == "strict"
+        if profileName == "strict" && !keys.anyGiven {
+            throw FormatError.invalid("strict verify profile requires --public-key/--public-key-env or private key source")
+        }
+        return VerifyOptions(key: try keys.load(), requireSignature: require)
+    }
+}
+
+/// One pack's verdict, or why it could not be verified.
+struct PackVerdict {
+    enum Outcome {
+        case verified(VerifyResult, ok: Bool)
+        /// `fromLibrary`: a `FormatError`, whose envelope has always carried the pack's path.
+        case failed(FormatError, fromLibrary: Bool)
+    }
+
+    let pack: String
+    let outcome: Outcome
+
+    static func of(_ pack: String, store: String, options: VerifyOptions) -> PackVerdict {
+        do {
+            let result = try PackSource(pack, store: store).verify(options)
+            return PackVerdict(pack: pack, outcome: .verified(result, ok: result.ok(requireSignature: options.requireSignature)))
+        } catch let error as FormatError {
+            return PackVerdict(pack: pack, outcome: .failed(error, fromLibrary: true))
+        } catch {
+            return PackVerdict(pack: pack, outcome: .failed(.invalid(String(describing: error)), fromLibrary: false))
+        }
+    }
+
+    /// The one-pack form, gait's output byte for byte: a failure is thrown for `main` to report.
+    func reportAlone(json: Bool) throws {
+        switch outcome {
+        case let .verified(result, ok):
+            printResult(result, ok: ok, json: json)
+            if !ok { throw ExitCode(ExitStatus.verificationFailed) }
+        case let .failed(error, fromLibrary):
+            throw CommandFailure(error: error, operation: "verify", json: json,
+                                 envelopeExtras: fromLibrary ? [("path", .string(pack))] : [])
+        }
+    }
+
+    /// One block, or one JSON line, of the several-pack form; returns this pack's exit code.
+    func report(json: Bool) -> Int32 {
+        switch outcome {
+        case let .verified(result, ok):
+            printResult(result, ok: ok, json: json)
+            return ok ? ExitStatus.ok : ExitStatus.verificationFailed
+        case let .failed(error, _):
+            let failure = CommandFailure(error: error, operation: "verify", json: json, envelopeExtras: [("path", .string(pack))])
+            FileHandle.standardError.write(Data("gaitstore verify: \(pack): \(error.message)\n".utf8))
+            if json {
+                failure.envelope().print()
+            } else {
+                printLine("ERROR \(pack)")
+                printLine("error=\(error.message)")
+            }
+            return failure.exitCode
+        }
+    }
+
+    private func printResult(_ result: VerifyResult, ok: Bool, json: Bool) {
+        if json {
+            var envelope = Envelope(operation: "verify")
+            envelope["ok"] = .bool(ok)
+            envelope["path"] = .string(pack)
+            envelope.setIfNotEmpty("pack_id", result.packID)
+            envelope.setIfNotEmpty("pack_type", result.packType)
+            envelope.setIfNotEmpty("source_ref", result.sourceRef)
+            envelope["verify"] = result.json
+            envelope.print()
+        } else {
+            VerifyText.print(result, ok: ok, path: pack)
+        }
+    }
+}
+
+enum VerifyText {
+    static func print(_ r: VerifyResult, ok: Bool, path: String) {
+        printLine("\(ok ? "ok" : "FAILED") \(path)")
+        printLine("pack_id=\(r.packID)")
+        printLine("pack_type=\(r.packType)\(r.legacyType.isEmpty ? "" : " (legacy \(r.legacyType))")")
+        printLine("source_ref=\(r.sourceRef)")
+        printLine("files_checked=\(r.filesChecked)")
+        if r.proofRecordsVerified > 0 { printLine("proof_records_verified=\(r.proofRecordsVerified)") }
+        for m in r.missingFiles { printLine("missing: \(m)") }
+        for m in r.hashMismatches { printLine("hash mismatch: \(m.path) expected=\(m.expected) actual=\(m.actual)") }
+        for u in r.undeclaredFiles { printLine("undeclared: \(u)") }
+        if let status = r.signatureStatus { printLine("signature_status=\(status.rawValue) (\(r.signaturesValid)/\(r.signaturesTotal) valid)") }
+        for e in r.signatureErrors { printLine("signature: \(e)") }
+        if !ok {
+            var reasons: [String] = []
+            if !r.missingFiles.isEmpty { reasons.append("\(r.missingFiles.count) missing") }
+            if !r.hashMismatches.isEmpty { reasons.append("\(r.hashMismatches.count) hash mismatch(es): \(r.hashMismatches.map(\.path).joined(separator: ", "))") }
+            if !r.undeclaredFiles.isEmpty { reasons.append("undeclared: \(r.undeclaredFiles.joined(separator: ", "))") }
+            if reasons.isEmpty { reasons.append("signature \(r.signatureStatus?.rawValue ?? "missing")") }
+            FileHandle.standardError.write(Data("gaitstore verify: \(path): \(reasons.joined(separator: "; "))\n".utf8))
+        }
+    }
+}
