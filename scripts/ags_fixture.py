@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds a realistic AGS memory pack from the spec's rules alone (test tooling, no Swift involved).
 
-Usage: ags_fixture.py OUT_DIR  -> prints {"pack": DIR, "digest": HEX, "files": {...}} as JSON.
+Usage: ags_fixture.py OUT_DIR [NOTE]  -> prints {"pack": DIR, "digest": HEX, "files": {...}} as JSON.
+NOTE, when given, becomes one more repository file (MEMORY/notes/note.md), for a second, different pack.
 """
 import hashlib, json, os, sys
 
@@ -19,6 +20,8 @@ sources = {
     "THOUGHT/LAB/big.json": big,
     ".github/workflows/ci.yml": b"on: push\n",
 }
+if len(sys.argv) > 2:
+    sources["MEMORY/notes/note.md"] = sys.argv[2].encode("utf-8")
 entries = [{"path": p, "hash": sha(b), "size": len(b)} for p, b in sources.items()]
 entries.sort(key=lambda e: (e["path"], e["hash"]))
 preimage = "".join("%s %d %s\n" % (e["hash"], e["size"], e["path"]) for e in entries)

@@ -6,7 +6,7 @@ import Refs
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
-        abstract: "Build, verify, inspect and diff PackSpec v1 packs, as gait does.",
+        abstract: "Build, verify, inspect and diff PackSpec v1 packs, as gait does; verify, inspect and diff Decision Gate runpacks and AGS memory packs.",
         subcommands: [PackBuild.self, PackVerify.self, PackInspect.self, PackDiffCommand.self]
     )
 }
@@ -123,16 +123,30 @@ struct KeyOptions: ParsableArguments {
 }
 
 struct PackInspect: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show a pack's identity, payload and lineage.")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show a pack's identity, payload and lineage.",
+        discussion: """
+        For a Decision Gate runpack or AGS memory pack (a directory or a stored id): its id, type, file \
+        count and bytes, and its manifest's identifying fields (Decision Gate: run_id, scenario_id, \
+        tenant_id, namespace_id, manifest_version; AGS: grammar_version, canon_version, scope), one \
+        key=value per line, or under "inspect" with --json. Nothing but the manifest is read.
+        """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "A pack zip, or a stored pack id.")
+    @Argument(help: "A pack zip, a Decision Gate runpack or AGS memory pack directory, or a stored pack id.")
     var pack: String
 
     func run() throws {
         try perform("inspect", json: global.json) {
-            let inspection = try PackSource(pack, store: global.storePath).inspect()
+            let source = try PackSource(pack, store: global.storePath)
+            if !global.json, let directoryPack = try source.directoryPack() {
+                for (key, value) in try directoryPack.inspect().fields {
+                    printLine("\(key)=\(value.stringValue ?? String(decoding: GoJSONOutput.encode(value), as: UTF8.self))")
+                }
+                return
+            }
+            let inspection = try source.inspect()
             if global.json {
                 var envelope = Envelope(operation: "inspect")
                 envelope["path"] = .string(pack)
@@ -149,14 +163,21 @@ struct PackInspect: ParsableCommand {
 }
 
 struct PackDiffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "diff", abstract: "Compare two packs; exit 2 when they differ.")
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Compare two packs; exit 2 when they differ.",
+        discussion: """
+        Each side is a pack zip, a Decision Gate runpack or AGS memory pack directory, or a stored pack id. \
+        Two Decision Gate runpacks, or two AGS packs, are compared file by file by SHA-256 (the manifest \
+        by manifest_delta); two stored packs by their git trees. Packs of different kinds (a gait pack \
+        against a Decision Gate runpack, say) are refused with exit 6.
+        """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Left pack.")
+    @Argument(help: "Left pack: zip, directory or stored id.")
     var left: String
 
-    @Argument(help: "Right pack.")
+    @Argument(help: "Right pack: zip, directory or stored id.")
     var right: String
 
     @Option(help: "Also write the diff JSON to this file.")
@@ -184,49 +205,83 @@ struct PackDiffCommand: ParsableCommand {
     }
 }
 
-/// A pack named on the command line: a zip path, or else the id of a pack in the store.
+/// A pack named on the command line: a gait zip, a Decision Gate runpack or AGS memory pack
+/// directory, or else the id of a stored pack of any kind.
 enum PackSource {
     case file(String)
-    case stored(Store, String)
+    case directory(DirectoryPack)
+    case stored(Store, id: String, kind: PackKind, tree: GitOID)
 
     init(_ text: String, store storePath: String) throws {
-        if FileBytes.exists(text) {
-            self = .file(text)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) {
+            self = isDirectory.boolValue ? .directory(try DirectoryPack(directory: text)) : .file(text)
             return
         }
         guard let store = try? Store.open(at: storePath) else {
             throw FormatError.invalid("\(text): no such file (and no store at \(storePath) to look it up as a pack id)")
         }
-        self = .stored(store, try store.resolvePackID(text, in: try store.catalogTree()))
+        let id = try store.resolvePackID(text, in: try store.catalogTree())
+        let (meta, tree) = try store.storedPack(id)
+        self = .stored(store, id: id, kind: meta.kind, tree: tree)
     }
 
+    /// The pack's kind; a zip on disk counts as a gait pack until its reader says which.
+    var kind: PackKind {
+        switch self {
+        case .file: return .packSpec
+        case .directory(let pack): return pack.kind
+        case .stored(_, _, let kind, _): return kind
+        }
+    }
+
+    /// A Decision Gate runpack or AGS memory pack, wherever it is; nil for gait packs.
+    func directoryPack() throws -> DirectoryPack? {
+        switch self {
+        case .file: return nil
+        case .directory(let pack): return pack
+        case let .stored(store, _, kind, tree):
+            return kind.exportsAsZip ? nil : try DirectoryPack(store: store, kind: kind, tree: tree)
+        }
+    }
+
+    /// Verifies a gait pack (call `directoryPack()` first for the other kinds).
     func verify(_ options: VerifyOptions) throws -> VerifyResult {
         switch self {
         case .file(let path): return try PackVerifier.verify(path: path, options: options)
-        case .stored(let store, let id): return try PackVerifier.verify(archive: try store.archive(id), options: options)
+        case .stored(let store, let id, _, _): return try PackVerifier.verify(archive: try store.archive(id), options: options)
+        case .directory: preconditionFailure("directory packs are verified by DirectoryPack.verify")
         }
     }
 
     func inspect() throws -> PackInspector.Inspection {
+        if let pack = try directoryPack() {
+            let inspection = try pack.inspect()
+            return PackInspector.Inspection(packID: inspection.packID, packType: pack.kind.rawValue,
+                                            sourceRef: inspection.sourceRef, json: inspection.json)
+        }
         switch self {
         case .file(let path): return try PackInspector.inspect(path: path)
-        case .stored(let store, let id): return try PackInspector.inspect(archive: try store.archive(id))
+        case .stored(let store, let id, _, _): return try PackInspector.inspect(archive: try store.archive(id))
+        case .directory: preconditionFailure("handled above")
         }
     }
 
     static func diff(_ left: String, _ right: String, store: String) throws -> PackDiff.Result {
-        switch (try PackSource(left, store: store), try PackSource(right, store: store)) {
-        case (.stored(let s, let a), .stored(_, let b)):
+        let (l, r) = (try PackSource(left, store: store), try PackSource(right, store: store))
+        try PackKind.checkComparable(l.kind, left, r.kind, right)
+        if case .stored(let s, let a, _, _) = l, case .stored(_, let b, _, _) = r {
             return try s.diff(a, b)
-        case (let l, let r):
-            return try PackDiff.diff(try l.side(), try r.side())
         }
+        return try PackDiff.diff(try l.side(), try r.side())
     }
 
     private func side() throws -> PackDiff.Side {
+        if let pack = try directoryPack() { return try pack.diffSide() }
         switch self {
         case .file(let path): return try PackDiff.side(path: path)
-        case .stored(let store, let id): return try PackDiff.side(archive: try store.archive(id))
+        case .stored(let store, let id, _, _): return try PackDiff.side(archive: try store.archive(id))
+        case .directory: preconditionFailure("handled above")
         }
     }
 }

@@ -12,20 +12,26 @@ struct PackVerify: ParsableCommand {
         gets an ERROR block), or with --json one envelope per line (JSON Lines). A pack that cannot be \
         read never stops the others from being checked. The exit code is the worst over all packs: \
         6 (invalid input) over 1 (other failure) over 2 (verification failed) over 0.
+
+        A Decision Gate runpack directory is verified as Decision Gate verifies it (the report's \
+        checked_files, errors and status under "verify"; pack_id is its root_hash); an AGS memory \
+        pack directory by its manifest_digest and file index. Stored packs of both kinds are verified \
+        from the store. These formats carry no pack signature: --require-signature fails on them \
+        (exit 2), while the key options and --profile only concern gait packs and are ignored there.
         """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var keys: KeyOptions
 
-    @Argument(help: ArgumentHelp("Pack zips (PackSpec v1, legacy runpack or legacy evidence pack), or stored pack ids.",
+    @Argument(help: ArgumentHelp("Pack zips (PackSpec v1, legacy runpack or legacy evidence pack), Decision Gate runpack or AGS memory pack directories, or stored pack ids of any kind.",
                                  valueName: "pack"))
     var packs: [String]
 
-    @Flag(help: "Fail unless a signature verifies.")
+    @Flag(help: "Fail unless a signature verifies (always fails for a Decision Gate runpack or AGS memory pack).")
     var requireSignature = false
 
-    @Option(help: "standard, or strict (requires a key and a valid signature).")
+    @Option(help: "standard, or strict (requires a key and a valid signature); ignored for Decision Gate and AGS packs.")
     var profile = "standard"
 
     func run() throws {
@@ -33,12 +39,14 @@ struct PackVerify: ParsableCommand {
         try perform("verify", json: global.json) { options = try verifyOptions() }
         let storePath = global.storePath
         if packs.count == 1 {
-            try PackVerdict.of(packs[0], store: storePath, options: options).reportAlone(json: global.json)
+            try PackVerdict.of(packs[0], store: storePath, options: options, signatureDemanded: requireSignature)
+                .reportAlone(json: global.json)
             return
         }
         var worst = ExitStatus.ok
+        let signatureDemanded = requireSignature
         InOrderWork<String, PackVerdict>(width: ProcessInfo.processInfo.activeProcessorCount).run(packs) { pack in
-            PackVerdict.of(pack, store: storePath, options: options)
+            PackVerdict.of(pack, store: storePath, options: options, signatureDemanded: signatureDemanded)
         } deliver: { verdict in
             worst = ExitStatus.worse(worst, verdict.report(json: global.json))
         }
@@ -63,6 +71,8 @@ struct PackVerify: ParsableCommand {
 struct PackVerdict {
     enum Outcome {
         case verified(VerifyResult, ok: Bool)
+        /// A Decision Gate runpack or AGS memory pack, passing or not.
+        case directory(DirectoryVerdict)
         /// `fromLibrary`: a `FormatError`, whose envelope has always carried the pack's path.
         case failed(FormatError, fromLibrary: Bool)
     }
@@ -70,9 +80,16 @@ struct PackVerdict {
     let pack: String
     let outcome: Outcome
 
-    static func of(_ pack: String, store: String, options: VerifyOptions) -> PackVerdict {
+    /// `signatureDemanded`: `--require-signature` itself, which a directory pack can never meet
+    /// (`--profile strict` and keys only concern gait's signatures, and are ignored there).
+    static func of(_ pack: String, store: String, options: VerifyOptions, signatureDemanded: Bool) -> PackVerdict {
         do {
-            let result = try PackSource(pack, store: store).verify(options)
+            let source = try PackSource(pack, store: store)
+            if let directoryPack = try source.directoryPack() {
+                return PackVerdict(pack: pack, outcome: .directory(
+                    DirectoryVerdict(kind: directoryPack.kind, verdict: try directoryPack.verify(), signatureDemanded: signatureDemanded)))
+            }
+            let result = try source.verify(options)
             return PackVerdict(pack: pack, outcome: .verified(result, ok: result.ok(requireSignature: options.requireSignature)))
         } catch let error as FormatError {
             return PackVerdict(pack: pack, outcome: .failed(error, fromLibrary: true))
@@ -87,6 +104,9 @@ struct PackVerdict {
         case let .verified(result, ok):
             printResult(result, ok: ok, json: json)
             if !ok { throw ExitCode(ExitStatus.verificationFailed) }
+        case let .directory(verdict):
+            verdict.print(path: pack, json: json)
+            if !verdict.ok { throw ExitCode(ExitStatus.verificationFailed) }
         case let .failed(error, fromLibrary):
             throw CommandFailure(error: error, operation: "verify", json: json,
                                  envelopeExtras: fromLibrary ? [("path", .string(pack))] : [])
@@ -99,6 +119,9 @@ struct PackVerdict {
         case let .verified(result, ok):
             printResult(result, ok: ok, json: json)
             return ok ? ExitStatus.ok : ExitStatus.verificationFailed
+        case let .directory(verdict):
+            verdict.print(path: pack, json: json)
+            return verdict.ok ? ExitStatus.ok : ExitStatus.verificationFailed
         case let .failed(error, _):
             let failure = CommandFailure(error: error, operation: "verify", json: json, envelopeExtras: [("path", .string(pack))])
             FileHandle.standardError.write(Data("gaitstore verify: \(pack): \(error.message)\n".utf8))
@@ -148,6 +171,51 @@ enum VerifyText {
             if !r.undeclaredFiles.isEmpty { reasons.append("undeclared: \(r.undeclaredFiles.joined(separator: ", "))") }
             if reasons.isEmpty { reasons.append("signature \(r.signatureStatus?.rawValue ?? "missing")") }
             FileHandle.standardError.write(Data("gaitstore verify: \(path): \(reasons.joined(separator: "; "))\n".utf8))
+        }
+    }
+}
+
+/// A Decision Gate runpack's or AGS memory pack's verdict, printed in the shape of a gait pack's.
+struct DirectoryVerdict {
+    let kind: PackKind
+    let verdict: DirectoryPack.Verdict
+    /// The format's failing checks, then `--require-signature`'s refusal.
+    let problems: [String]
+
+    init(kind: PackKind, verdict: DirectoryPack.Verdict, signatureDemanded: Bool) {
+        self.kind = kind
+        self.verdict = verdict
+        var problems = verdict.errors
+        if signatureDemanded {
+            problems.append("--require-signature: a \(kind.rawValue) carries no pack signature gaitstore checks")
+        }
+        self.problems = problems
+    }
+
+    var ok: Bool { problems.isEmpty }
+
+    private var failure: FormatError {
+        FormatError.verification("\(kind.rawValue) failed verification: \(problems.joined(separator: "; "))")
+    }
+
+    func print(path: String, json: Bool) {
+        if json {
+            var envelope = Envelope(operation: "verify")
+            envelope["path"] = .string(path)
+            envelope.setIfNotEmpty("pack_id", verdict.packID)
+            envelope["pack_type"] = .string(kind.rawValue)
+            envelope.setIfNotEmpty("source_ref", verdict.sourceRef)
+            envelope["verify"] = verdict.report
+            if !ok { envelope.fail(failure) }
+            envelope.print()
+        } else {
+            printLine("\(ok ? "ok" : "FAILED") \(path)")
+            printLine("pack_id=\(verdict.packID)")
+            printLine("pack_type=\(kind.rawValue)")
+            printLine("source_ref=\(verdict.sourceRef)")
+            printLine("files_checked=\(verdict.filesChecked)")
+            for problem in problems { printLine("error: \(problem)") }
+            if !ok { FileHandle.standardError.write(Data("gaitstore verify: \(path): \(failure.message)\n".utf8)) }
         }
     }
 }

@@ -36,21 +36,12 @@ extension ImportCandidate {
 extension Store {
     /// Re-verifies a stored directory pack from its tree; returns the id its content gives.
     public func verifyDirectoryPack(_ meta: PackMeta, tree: GitOID) throws -> String {
-        let repository = self.repository
-        let entries = try repository.walkTree(tree)
+        let files = try DirectoryPack.files(of: tree, in: repository)
         switch meta.kind {
         case .decisionGateRunpack:
-            var sources: [String: DecisionGateRunpack.FileSource] = [:]
-            for (path, entry) in entries {
-                sources[path] = .init(size: try repository.blobSize(entry.oid)) { body in try repository.streamBlob(entry.oid, body) }
-            }
-            return try DecisionGateRunpack.verify(files: sources).rootHash
+            return try DecisionGateRunpack.verify(files: files).rootHash
         case .agsMemoryPack:
-            var sources: [String: AGSMemoryPack.FileSource] = [:]
-            for (path, entry) in entries {
-                sources[path] = .init(size: try repository.blobSize(entry.oid)) { body in try repository.streamBlob(entry.oid, body) }
-            }
-            return try AGSMemoryPack.verify(files: sources).manifestDigest
+            return try AGSMemoryPack.verify(files: DirectoryPack.agsSources(files)).manifestDigest
         case .packSpec, .runpack, .evidencePack:
             throw FormatError.invalid("pack \(meta.id) is not a directory pack")
         }

@@ -11,20 +11,39 @@ extension Store {
         return try StoredPackArchive(repository: repository, tree: packTree)
     }
 
+    /// A stored pack of any kind: its metadata and its tree.
+    public func storedPack(_ id: String) throws -> (meta: PackMeta, tree: GitOID) {
+        let tree = try catalogTree()
+        guard let meta = try meta(id, in: tree), let packTree = try packTree(id, in: tree) else {
+            throw FormatError.invalid("unknown pack id \(id)")
+        }
+        return (meta, packTree)
+    }
+
     /// `pack diff` of two stored packs: identities and context from their manifests, file changes
     /// from libgit2's tree-to-tree diff (content-addressed trees, so equal files are skipped unread).
+    /// Both must be gait packs, or both of the same directory kind.
     public func diff(_ left: String, _ right: String) throws -> PackDiff.Result {
-        let tree = try catalogTree()
-        guard let leftTree = try packTree(left, in: tree), let rightTree = try packTree(right, in: tree) else {
-            throw FormatError.invalid("unknown pack id \(try packTree(left, in: tree) == nil ? left : right)")
+        let (leftMeta, leftTree) = try storedPack(left)
+        let (rightMeta, rightTree) = try storedPack(right)
+        try PackKind.checkComparable(leftMeta.kind, left, rightMeta.kind, right)
+        var leftSide: PackDiff.Side, rightSide: PackDiff.Side
+        var manifests: Set<String>
+        if leftMeta.kind.exportsAsZip {
+            leftSide = try PackDiff.side(archive: try StoredPackArchive(repository: repository, tree: leftTree))
+            rightSide = try PackDiff.side(archive: try StoredPackArchive(repository: repository, tree: rightTree))
+            manifests = [PackManifest.fileName, "manifest.json"]
+        } else {
+            let leftPack = try DirectoryPack(store: self, kind: leftMeta.kind, tree: leftTree)
+            let rightPack = try DirectoryPack(store: self, kind: rightMeta.kind, tree: rightTree)
+            leftSide = try leftPack.diffSide(hashingFiles: false)
+            rightSide = try rightPack.diffSide(hashingFiles: false)
+            manifests = [try leftPack.manifestPath(), try rightPack.manifestPath()]
         }
-        var leftSide = try PackDiff.side(archive: try archive(left))
-        var rightSide = try PackDiff.side(archive: try archive(right))
         // The tree diff decides which files changed; the sides keep only what identifies the packs.
         leftSide.files = [:]
         rightSide.files = [:]
         var result = try PackDiff.diff(leftSide, rightSide)
-        let manifests: Set<String> = [PackManifest.fileName, "manifest.json"]
         for change in try repository.diffTrees(leftTree, rightTree) where !manifests.contains(change.path) {
             switch change.kind {
             case .added: result.added.append(change.path)
@@ -36,5 +55,16 @@ extension Store {
         result.removed.sort(by: bytewise)
         result.changedFiles.sort(by: bytewise)
         return result
+    }
+}
+
+extension PackKind {
+    /// What a user calls this kind in a message: gait's artifacts are all "gait pack"s to `pack diff`.
+    public var family: String { exportsAsZip ? "gait pack" : rawValue }
+
+    /// `pack diff` compares gait packs with gait packs, and a directory kind only with itself.
+    public static func checkComparable(_ left: PackKind, _ leftName: String, _ right: PackKind, _ rightName: String) throws {
+        guard left.family != right.family else { return }
+        throw FormatError.invalid("cannot diff a \(left.family) (\(leftName)) against a \(right.family) (\(rightName))")
     }
 }

@@ -114,15 +114,40 @@ public enum DecisionGateRunpack {
     /// DG's report whatever the verdict, for callers that print it. Throws only when there is no
     /// manifest to report on: `.invalid`, or `.verification` for a manifest that is a symlink.
     public static func report(directory: String) throws -> Report {
-        var verifier = try prepare(try RunpackDirectory(path: directory).contents(), at: directory)
-        verifier.run()
-        return verifier.report
+        try examine(directory: directory).report
     }
 
     public static func report(files: [String: FileSource]) throws -> Report {
-        var verifier = try prepare(RunpackContents(files: files), at: nil)
+        try examine(files: files).report
+    }
+
+    /// DG's report with the manifest it judged, whatever the verdict: what `pack verify` prints,
+    /// so a failing runpack is still named by its declared `root_hash` and `run_id`.
+    public struct Examination: Sendable {
+        public var report: Report
+        public var manifestPath: String
+        public var manifest: Manifest
+    }
+
+    public static func examine(directory: String) throws -> Examination {
+        try examined(try prepare(try RunpackDirectory(path: directory).contents(), at: directory))
+    }
+
+    public static func examine(files: [String: FileSource]) throws -> Examination {
+        try examined(try prepare(RunpackContents(files: files), at: nil))
+    }
+
+    private static func examined(_ prepared: RunpackVerifier) throws -> Examination {
+        var verifier = prepared
         verifier.run()
-        return verifier.report
+        return Examination(report: verifier.report, manifestPath: verifier.manifestPath, manifest: verifier.manifest)
+    }
+
+    /// The manifest alone, for `pack inspect`: found and decoded as `verify` does, nothing hashed
+    /// but the manifest itself.
+    public static func manifest(files: [String: FileSource]) throws -> (path: String, manifest: Manifest) {
+        let verifier = try prepare(RunpackContents(files: files), at: nil)
+        return (verifier.manifestPath, verifier.manifest)
     }
 
     // MARK: Running

@@ -8,6 +8,13 @@ public enum PackInspector {
         public var sourceRef: String
         /// The `inspect` object as gait prints it.
         public var json: JSONValue
+
+        public init(packID: String, packType: String, sourceRef: String, json: JSONValue) {
+            self.packID = packID
+            self.packType = packType
+            self.sourceRef = sourceRef
+            self.json = json
+        }
     }
 
     public static func inspect(path: String) throws -> Inspection {

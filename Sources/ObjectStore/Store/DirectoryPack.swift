@@ -1,0 +1,225 @@
+import Foundation
+
+/// A Decision Gate runpack or an AGS memory pack, in a directory or in the store, as `pack verify`,
+/// `inspect` and `diff` read it: one set of files whichever place holds them, so a directory and
+/// its stored id give the same answers. Every file streams; nothing is written.
+public struct DirectoryPack {
+    public enum Location {
+        case directory(String)
+        case stored(GitRepository, tree: GitOID)
+    }
+
+    /// `.decisionGateRunpack` or `.agsMemoryPack`.
+    public let kind: PackKind
+    public let location: Location
+
+    /// A directory, routed as import routes it; anything else is invalid input.
+    public init(directory: String) throws {
+        if DecisionGateRunpack.looksLikeRunpack(directory: directory) {
+            kind = .decisionGateRunpack
+        } else if AGSMemoryPack.looksLikePack(directory: directory) {
+            kind = .agsMemoryPack
+        } else {
+            throw FormatError.invalid("\(directory): directory is neither a Decision Gate runpack nor an AGS memory pack")
+        }
+        location = .directory(directory)
+    }
+
+    /// A stored pack of a directory kind.
+    public init(store: Store, kind: PackKind, tree: GitOID) throws {
+        guard !kind.exportsAsZip else { throw FormatError.invalid("a \(kind.rawValue) is not a directory pack") }
+        self.kind = kind
+        location = .stored(store.repository, tree: tree)
+    }
+
+    // MARK: Files
+
+    /// Every file by its "/"-separated relative path. A directory entry that is not a regular
+    /// file is refused here, as verify would refuse it.
+    public func files() throws -> [String: DecisionGateRunpack.FileSource] {
+        switch location {
+        case .stored(let repository, let tree):
+            return try Self.files(of: tree, in: repository)
+        case .directory(let path) where kind == .decisionGateRunpack:
+            return try DecisionGateRunpack.regularFiles(directory: path)
+        case .directory(let path):
+            return try AGSDirectoryReader.list(path).files.mapValues { source in
+                DecisionGateRunpack.FileSource(size: source.size, mode: source.mode & 0o111 != 0 ? 0o100755 : 0o100644,
+                                               stream: source.stream)
+            }
+        }
+    }
+
+    /// A stored tree's files, each streamed from its blob when read. Fsck re-verifies through this too.
+    static func files(of tree: GitOID, in repository: GitRepository) throws -> [String: DecisionGateRunpack.FileSource] {
+        var sources: [String: DecisionGateRunpack.FileSource] = [:]
+        for (path, entry) in try repository.walkTree(tree) {
+            sources[path] = .init(size: try repository.blobSize(entry.oid), mode: entry.mode == .executable ? 0o100755 : 0o100644) { body in
+                try repository.streamBlob(entry.oid, body)
+            }
+        }
+        return sources
+    }
+
+    static func agsSources(_ files: [String: DecisionGateRunpack.FileSource]) -> [String: AGSMemoryPack.FileSource] {
+        files.mapValues { AGSMemoryPack.FileSource(size: $0.size, mode: $0.mode, stream: $0.stream) }
+    }
+
+    // MARK: Verify
+
+    /// A verification's outcome, failing or not.
+    public struct Verdict: Sendable {
+        public var packID: String
+        public var sourceRef: String
+        public var filesChecked: Int
+        /// What each failing check said, in the format's order; empty on a pass.
+        public var errors: [String]
+        /// The format's own report: DG's `{checked_files, errors, status}`, or for AGS what was checked.
+        public var report: JSONValue
+        public var passed: Bool { errors.isEmpty }
+    }
+
+    /// DG reports every failing check; AGS stops at the first and throws it (`.verification`).
+    public func verify() throws -> Verdict {
+        switch kind {
+        case .decisionGateRunpack:
+            let examination: DecisionGateRunpack.Examination
+            if case .directory(let path) = location {
+                examination = try DecisionGateRunpack.examine(directory: path)
+            } else {
+                examination = try DecisionGateRunpack.examine(files: try files())
+            }
+            let report = examination.report
+            return Verdict(packID: examination.manifest.rootHash.value, sourceRef: examination.manifest.runID,
+                           filesChecked: report.checkedFiles, errors: report.errors, report: report.json)
+        default:
+            let verified: AGSMemoryPack.Verified
+            if case .directory(let path) = location {
+                verified = try AGSMemoryPack.verify(directory: path)
+            } else {
+                verified = try AGSMemoryPack.verify(files: Self.agsSources(try files()))
+            }
+            var report = JSONObject()
+            report["files_checked"] = .number(JSONNumber(verified.files.count))
+            report["grammar_version"] = .string(verified.grammarVersion)
+            if let canon = verified.canonVersion { report["canon_version"] = .string(canon) }
+            if let scope = verified.scope { report["scope"] = .string(scope) }
+            report["status"] = "pass"
+            return Verdict(packID: verified.manifestDigest, sourceRef: verified.grammarVersion,
+                           filesChecked: verified.files.count, errors: [], report: .object(report))
+        }
+    }
+
+    // MARK: Inspect
+
+    public struct Inspection: Sendable {
+        public var packID: String
+        public var sourceRef: String
+        /// `[(key, value)]` in display order: id, type, sizes, then the manifest's identifying fields.
+        public var fields: [(String, JSONValue)]
+        public var json: JSONValue {
+            var object = JSONObject()
+            for (key, value) in fields { object[key] = value }
+            return .object(object)
+        }
+    }
+
+    /// Reads the manifest and the file sizes only; nothing else is hashed or checked.
+    public func inspect() throws -> Inspection {
+        let files = try files()
+        let bytes = files.values.reduce(0) { $0 + $1.size }
+        var fields: [(String, JSONValue)] = []
+        let packID: String, sourceRef: String, manifestPath: String
+        var identifying: [(String, JSONValue)] = []
+        switch kind {
+        case .decisionGateRunpack:
+            let (path, manifest) = try DecisionGateRunpack.manifest(files: files)
+            packID = manifest.rootHash.value
+            sourceRef = manifest.runID
+            manifestPath = path
+            identifying = [("run_id", .string(manifest.runID)), ("scenario_id", .string(manifest.scenarioID)),
+                           ("tenant_id", .number(JSONNumber(literal: String(manifest.tenantID))!)),
+                           ("namespace_id", .number(JSONNumber(literal: String(manifest.namespaceID))!)),
+                           ("manifest_version", .string(manifest.manifestVersion))]
+        default:
+            manifestPath = AGSPackPaths.repoState
+            let state = try Self.repoState(files)
+            packID = state.manifestDigest.hex
+            sourceRef = state.grammarVersion ?? ""
+            identifying = [("grammar_version", .string(state.grammarVersion ?? "")),
+                           ("canon_version", state.canonVersion.map { .string($0) } ?? .null),
+                           ("scope", state.scope.map { .string($0) } ?? .null)]
+        }
+        fields = [("pack_id", .string(packID)), ("pack_type", .string(kind.rawValue)),
+                  ("files", .number(JSONNumber(files.count))), ("bytes", .number(JSONNumber(bytes))),
+                  ("manifest_path", .string(manifestPath))] + identifying
+        return Inspection(packID: packID, sourceRef: sourceRef, fields: fields)
+    }
+
+    private static func repoState(_ files: [String: DecisionGateRunpack.FileSource]) throws -> AGSRepoState {
+        let path = AGSPackPaths.repoState
+        guard let source = files[path] else { throw FormatError.invalid("\(path): missing") }
+        guard source.size <= AGSMemoryPack.maxMetadataBytes else {
+            throw FormatError.invalid("\(path): \(source.size) bytes, over the \(AGSMemoryPack.maxMetadataBytes)-byte limit")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.size)
+        try source.stream { chunk in
+            guard bytes.count + chunk.count <= AGSMemoryPack.maxMetadataBytes else { throw FormatError.invalid("\(path): grew while read") }
+            bytes.append(contentsOf: chunk)
+        }
+        return try AGSRepoState.parse(bytes)
+    }
+
+    // MARK: Diff
+
+    /// The manifest's path in this pack (DG: `manifest.json` or `runpack.json`).
+    public func manifestPath() throws -> String { manifestPath(among: try files()) }
+
+    func manifestPath(among files: [String: DecisionGateRunpack.FileSource]) -> String {
+        switch kind {
+        case .decisionGateRunpack: return DecisionGateRunpack.manifestNames.first { files[$0] != nil } ?? DecisionGateRunpack.manifestNames[0]
+        default: return AGSPackPaths.repoState
+        }
+    }
+
+    /// One side of `pack diff`: every file but the manifest by the SHA-256 of its bytes (re-hashed,
+    /// not as declared), and the manifest by the SHA-256 of its bytes, so `manifest_delta` sees any
+    /// change to it. With `hashingFiles` false only the manifest is read (the store's tree diff
+    /// finds the changed files).
+    public func diffSide(hashingFiles: Bool = true) throws -> PackDiff.Side {
+        let files = try files()
+        let manifestPath = manifestPath(among: files)
+        var digests: [String: String] = [:]
+        var manifestDigest = ""
+        for (path, source) in files where hashingFiles || path == manifestPath {
+            var hasher = SHA256Hasher()
+            var count = 0
+            try source.stream { chunk in
+                hasher.update(chunk)
+                count += chunk.count
+            }
+            guard count == source.size else { throw FormatError.invalid("\(path): changed size while read") }
+            if path == manifestPath { manifestDigest = hasher.finalize().hex } else { digests[path] = hasher.finalize().hex }
+        }
+        let packID = switch kind {
+        case .decisionGateRunpack: try DecisionGateRunpack.manifest(files: files).manifest.rootHash.value
+        default: try Self.repoState(files).manifestDigest.hex
+        }
+        return PackDiff.Side(packID: packID, packType: kind.rawValue, manifestDigest: manifestDigest, files: digests)
+    }
+}
+
+extension DecisionGateRunpack {
+    /// A runpack directory's regular files; a symlink, device or other special entry is refused.
+    public static func regularFiles(directory: String) throws -> [String: FileSource] {
+        var files: [String: FileSource] = [:]
+        for (path, entry) in try RunpackDirectory(path: directory).contents().entries {
+            switch entry {
+            case .file(let source): files[path.text] = source
+            case .refused(let reason): throw FormatError.invalid("\(directory)/\(path.text) \(reason)")
+            }
+        }
+        return files
+    }
+}
