@@ -214,6 +214,15 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
         XCTAssertEqual((onDisk.result["summary"] as? [String: Any])?["manifest_delta"] as? Bool, true)
         XCTAssertEqual(try diffSummary(a.pack, b.digest).result as NSDictionary, onDisk.result as NSDictionary)
         XCTAssertEqual(try gs(["pack", "diff", b.pack, b.digest]).status, 0)
+
+        let agents = a.pack + "/repo/AGENTS.md"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: agents))
+        bytes[0] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: agents))
+        let tampered = try gs(["pack", "verify", "--json", a.pack])
+        XCTAssertEqual(tampered.status, 2, tampered.stderr)
+        XCTAssertEqual(try json(tampered.stdout)["ok"] as? Bool, false)
+        XCTAssertTrue(tampered.stderr.contains("repo/AGENTS.md"), tampered.stderr)
     }
 
     // MARK: Mixing kinds
