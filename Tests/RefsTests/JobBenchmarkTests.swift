@@ -27,25 +27,37 @@ final class JobBenchmarkTests: XCTestCase {
                           "set GAITSTORE_JOB_BENCH=1 (release build) to run")
     }
 
+    /// Every writer setup is fed in rounds, in turn, so that all of them see the same disk: on a
+    /// shared machine the cost of a sync changes by orders of magnitude from one minute to the next.
     func testAppendsAgainstFlockedJSONL() throws {
         let scratch = try RefsScratchDirectory()
         defer { scratch.remove() }
-        let events = settings.events
-        var rows: [AppendRow] = []
-
-        rows.append(try gaitstoreAppends(writers: 1, jobs: 1, events: events, in: scratch.path("one")))
-        rows.append(try gaitstoreAppends(writers: 4, jobs: 1, events: events, in: scratch.path("four")))
-        rows.append(try gaitstoreAppends(writers: 4, jobs: 4, events: events, in: scratch.path("four-jobs")))
-        for sync in [true, false] {
-            let name = sync ? "sync" : "nosync"
-            rows.append(try flockAppends(writers: 1, events: events, sync: sync, path: scratch.path("one-\(name).jsonl")))
-            rows.append(try flockAppends(writers: 4, events: events, sync: sync, path: scratch.path("four-\(name).jsonl")))
+        let rounds = 8
+        let before = try syncFloor(in: scratch)
+        var contenders: [Contender] = []
+        for (writers, jobs) in [(1, 1), (4, 1), (4, 4)] {
+            contenders.append(try gaitstoreContender(writers: writers, jobs: jobs, in: scratch.path("store-\(writers)w\(jobs)j")))
         }
-        let floor = try syncFloor(in: scratch)
+        for writers in [1, 4] {
+            for sync in [true, false] {
+                contenders.append(flockContender(writers: writers, sync: sync,
+                                                 path: scratch.path("\(writers)w-\(sync ? "fsync" : "nosync").jsonl")))
+            }
+        }
+        for round in 0..<rounds {
+            for index in contenders.indices.map({ ($0 + round) % contenders.count }) {
+                try contenders[index].runRound(round, perWriter: settings.events / contenders[index].writers / rounds)
+            }
+        }
+        let rows = try contenders.map { try $0.finish() }
+        let after = try syncFloor(in: scratch)
         for row in rows { print("bench-jobs: \(row.line)") }
-        print(String(format: "bench-jobs: floor: syncfs %.3f ms, fsync of a 1-line append %.3f ms (medians of 100)",
-                     floor.syncfsMs, floor.fsyncMs))
-        try settings.save(AppendResults(load: BenchSettings.loadAverage(), rows: rows, floor: floor), as: "inprocess-appends.json")
+        for (name, floor) in [("before", before), ("after", after)] {
+            print(String(format: "bench-jobs: sync floor %@: syncfs %.3f ms, fsync of a 1-line append %.3f ms (medians of 100)",
+                         name, floor.syncfsMs, floor.fsyncMs))
+        }
+        try settings.save(AppendResults(load: BenchSettings.loadAverage(), rows: rows, floorBefore: before, floorAfter: after),
+                          as: "inprocess-appends.json")
     }
 
     func testStatusAndInspectAgainstHistoryLength() throws {
@@ -60,63 +72,61 @@ final class JobBenchmarkTests: XCTestCase {
 
     // MARK: Appends
 
-    /// `writers` threads, each with its own store handle and identity, share `events` checkpoint
-    /// appends on `jobs` jobs (writer w writes to job w % jobs).
-    private func gaitstoreAppends(writers: Int, jobs: Int, events: Int, in path: String) throws -> AppendRow {
+    /// `writers` threads, each with its own store handle and identity, append checkpoints to `jobs`
+    /// jobs (writer w writes to job w % jobs).
+    private func gaitstoreContender(writers: Int, jobs: Int, in path: String) throws -> Contender {
         _ = try StoreSetup.initialize(at: path, key: nil, principal: "bench@gaitstore")
         let jobIDs = (0..<jobs).map { "bench-\($0)" }
-        do {
-            let store = try Store.open(at: path)
-            let identity = try StoreIdentity.load(store: path)
-            for id in jobIDs {
-                try JobService.run(.submit(actor: "bench", fingerprint: "envfp:bench"), jobID: id, presentedLease: nil,
-                                   store: store, identity: identity)
-            }
+        let handles = try (0..<writers).map { _ in (store: try Store.open(at: path), identity: try StoreIdentity.load(store: path)) }
+        for id in jobIDs {
+            try JobService.run(.submit(actor: "bench", fingerprint: "envfp:bench"), jobID: id, presentedLease: nil,
+                               store: handles[0].store, identity: handles[0].identity)
         }
         let commitsBefore = try commitObjectCount(path)
-        let share = events / writers
-        let timing = try onThreads(writers) { writer in
-            let store = try Store.open(at: path)
-            let identity = try StoreIdentity.load(store: path)
-            let jobID = jobIDs[writer % jobs]
-            return try (0..<share).map { n in
-                try timed {
-                    try JobService.run(.checkpoint(type: "progress", summary: "writer \(writer) step \(n)", requiredAction: "", actor: "bench"),
-                                       jobID: jobID, presentedLease: nil, store: store, identity: identity)
+        return Contender(tool: "gaitstore", writers: writers, jobs: jobs) { round, perWriter in
+            try onThreads(writers) { writer in
+                let (store, identity) = handles[writer]
+                return try (0..<perWriter).map { n in
+                    try timed {
+                        try JobService.run(.checkpoint(type: "progress", summary: "writer \(writer) round \(round) step \(n)",
+                                                       requiredAction: "", actor: "bench"),
+                                           jobID: jobIDs[writer % jobs], presentedLease: nil, store: store, identity: identity)
+                    }
                 }
             }
+        } finish: { events in
+            let store = try Store.open(at: path)
+            var landed = 0
+            for id in jobIDs {
+                let checkpoints = try JobService.checkpoints(id, store: store)
+                XCTAssertEqual(checkpoints.count, events / jobs, "job \(id) lost checkpoints")
+                XCTAssertEqual(Set(checkpoints.map(\.checkpointID)).count, checkpoints.count, "job \(id) repeats a checkpoint id")
+                landed += checkpoints.count
+            }
+            if writers > 1 {
+                for id in jobIDs { XCTAssertEqual(try JobService.verify(id, store: store), [], "job \(id)") }
+            }
+            // Every attempt that lost its compare-and-swap left its signed commit behind, unreferenced.
+            return try self.commitObjectCount(path) - commitsBefore - landed
         }
-
-        let store = try Store.open(at: path)
-        var landed = 0
-        for id in jobIDs {
-            let checkpoints = try JobService.checkpoints(id, store: store)
-            XCTAssertEqual(checkpoints.count, share * writers / jobs, "job \(id) lost checkpoints")
-            XCTAssertEqual(Set(checkpoints.map(\.checkpointID)).count, checkpoints.count, "job \(id) repeats a checkpoint id")
-            landed += checkpoints.count
-        }
-        if writers > 1 {
-            for id in jobIDs { XCTAssertEqual(try JobService.verify(id, store: store), [], "job \(id)") }
-        }
-        // Every attempt that lost its compare-and-swap left its signed commit behind, unreferenced.
-        let lostRaces = try commitObjectCount(path) - commitsBefore - landed
-        return AppendRow(tool: "gaitstore", writers: writers, jobs: jobs, events: landed, seconds: timing.wall,
-                         latencies: timing.latencies, lostRaces: lostRaces)
     }
 
     /// gait's append: open, `flock`, write one line, `fsync` (when `sync`), unlock, close; every
     /// writer on the same file.
-    private func flockAppends(writers: Int, events: Int, sync: Bool, path: String) throws -> AppendRow {
-        let share = events / writers
-        let lines = eventLines(share)
-        let timing = try onThreads(writers) { _ in
-            try lines.map { line in try timed { try FlockedAppend.append(line, to: path, sync: sync) } }
+    private func flockContender(writers: Int, sync: Bool, path: String) -> Contender {
+        let lines = eventLines(settings.events / writers)
+        return Contender(tool: sync ? "flock+fsync" : "flock", writers: writers, jobs: 1) { round, perWriter in
+            try onThreads(writers) { _ in
+                try lines[(round * perWriter)..<((round + 1) * perWriter)].map { line in
+                    try timed { try FlockedAppend.append(line, to: path, sync: sync) }
+                }
+            }
+        } finish: { events in
+            let written = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertEqual(written.count, events + 1, "\(path): lines lost or torn")
+            for line in written.dropLast() { XCTAssertNoThrow(try JSONParser.parse(Array(line.utf8)), "\(path): torn line") }
+            return nil
         }
-        let written = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(written.count, share * writers + 1, "\(path): lines lost or torn")
-        for line in written.dropLast() { XCTAssertNoThrow(try JSONParser.parse(Array(line.utf8)), "\(path): torn line") }
-        return AppendRow(tool: sync ? "flock+fsync" : "flock", writers: writers, jobs: 1, events: share * writers,
-                         seconds: timing.wall, latencies: timing.latencies, lostRaces: nil)
     }
 
     /// gait's own event lines for `count` checkpoints (canonical JSON, as gaitstore stores them).
@@ -154,8 +164,7 @@ final class JobBenchmarkTests: XCTestCase {
     /// Builds one job of `shape` to each milestone up to `longest` events and times, at each,
     /// the reads behind `job status`, `job inspect` and `job inspect --verify`, and the last appends.
     private func history(_ shape: HistoryShape, upTo longest: Int, in scratch: RefsScratchDirectory) throws -> [HistoryRow] {
-        let path = settings.keptPath("history-\(shape.rawValue)") ?? scratch.path("history-\(shape.rawValue)")
-        try? FileManager.default.removeItem(atPath: path)
+        let path = scratch.path("history-\(shape.rawValue)")
         _ = try StoreSetup.initialize(at: path, key: nil, principal: "bench@gaitstore")
         let store = try Store.open(at: path)
         let identity = try StoreIdentity.load(store: path)
@@ -183,7 +192,7 @@ final class JobBenchmarkTests: XCTestCase {
                 appendTimes.append(try timed { try append(command) })
                 events += 1
             }
-            let status = try (0..<20).map { _ in
+            let status = try (0..<50).map { _ in
                 try timed {
                     let tip = try JobService.status(jobID, store: try Store.open(at: path))
                     XCTAssertEqual(tip.state.revision, milestone)
@@ -191,7 +200,7 @@ final class JobBenchmarkTests: XCTestCase {
             }
             let inspect = try (0..<3).map { _ in
                 try timed {
-                    let (record, _) = try JobService.fullRecord(jobID, store: try Store.open(at: path))
+                    let record = try JobService.fullRecord(jobID, store: try Store.open(at: path)).record
                     XCTAssertEqual(record.events.count, milestone)
                 }
             }
@@ -209,7 +218,7 @@ final class JobBenchmarkTests: XCTestCase {
                 try FileManager.default.copyItem(atPath: path, toPath: kept)
             }
         }
-        if settings.out == nil { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.removeItem(atPath: path)
         return rows
     }
 
@@ -241,12 +250,21 @@ private extension Array where Element == Double {
     }
 }
 
+/// CPU time this thread has used (user and system), to split an append's wall time into work
+/// and waiting (for the disk, for the lock).
+private func threadCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 /// Runs `body(i)` on `count` threads of their own at once (not a pool bounded by the 2 cores) and
 /// returns the wall time from first start to last finish, and each thread's per-event latencies.
-private func onThreads(_ count: Int, _ body: @escaping (Int) throws -> [Double]) throws -> (wall: Double, latencies: [Double]) {
+private func onThreads(_ count: Int, _ body: @escaping (Int) throws -> [Double]) throws -> (wall: Double, latencies: [Double], cpu: Double) {
     final class Results: @unchecked Sendable {
         let lock = NSLock()
         var latencies: [Double] = []
+        var cpu = 0.0
         var errors: [Error] = []
     }
     let results = Results()
@@ -256,9 +274,14 @@ private func onThreads(_ count: Int, _ body: @escaping (Int) throws -> [Double])
         done.enter()
         let thread = Thread {
             start.wait()
+            let cpuStart = threadCPUSeconds()
             do {
                 let latencies = try body(index)
-                results.lock.withLock { results.latencies += latencies }
+                let cpu = threadCPUSeconds() - cpuStart
+                results.lock.withLock {
+                    results.latencies += latencies
+                    results.cpu += cpu
+                }
             } catch {
                 results.lock.withLock { results.errors.append(error) }
             }
@@ -270,7 +293,7 @@ private func onThreads(_ count: Int, _ body: @escaping (Int) throws -> [Double])
     for _ in 0..<count { start.signal() }
     done.wait()
     if let error = results.errors.first { throw error }
-    return (began.duration(to: .now).seconds, results.latencies)
+    return (began.duration(to: .now).seconds, results.latencies, results.cpu)
 }
 
 /// gait's append (job-runtime §4.4) reduced to its core: one line under an exclusive `flock`.
@@ -332,9 +355,11 @@ private struct AppendRow: Codable {
     var eventsPerSecond: Double
     var p50Ms: Double
     var p99Ms: Double
+    /// CPU time of the writing threads per event; the rest of an event's wall time is waiting.
+    var cpuMsPerEvent: Double
     var lostRaces: Int?
 
-    init(tool: String, writers: Int, jobs: Int, events: Int, seconds: Double, latencies: [Double], lostRaces: Int?) {
+    init(tool: String, writers: Int, jobs: Int, events: Int, seconds: Double, latencies: [Double], cpuSeconds: Double, lostRaces: Int?) {
         self.tool = tool
         self.writers = writers
         self.jobs = jobs
@@ -343,12 +368,50 @@ private struct AppendRow: Codable {
         eventsPerSecond = Double(events) / seconds
         p50Ms = latencies.median * 1e3
         p99Ms = latencies.percentile(99) * 1e3
+        cpuMsPerEvent = cpuSeconds * 1e3 / Double(events)
         self.lostRaces = lostRaces
     }
 
     var line: String {
-        String(format: "%@ writers=%d jobs=%d events=%d %.3f s %.1f events/s p50 %.2f ms p99 %.2f ms%@",
-               tool, writers, jobs, events, seconds, eventsPerSecond, p50Ms, p99Ms, lostRaces.map { " lost races \($0)" } ?? "")
+        String(format: "%@ writers=%d jobs=%d events=%d %.3f s %.1f events/s p50 %.2f ms p99 %.2f ms cpu %.2f ms/event%@",
+               tool, writers, jobs, events, seconds, eventsPerSecond, p50Ms, p99Ms, cpuMsPerEvent,
+               lostRaces.map { " lost races \($0)" } ?? "")
+    }
+}
+
+/// One writer setup: runs its rounds and adds them up, then checks what it wrote.
+private final class Contender {
+    let tool: String
+    let writers: Int
+    let jobs: Int
+    private let round: (_ round: Int, _ perWriter: Int) throws -> (wall: Double, latencies: [Double], cpu: Double)
+    /// Checks that all `events` landed; returns the lost races, when they can be counted.
+    private let check: (_ events: Int) throws -> Int?
+    private var wall = 0.0
+    private var latencies: [Double] = []
+    private var cpu = 0.0
+
+    init(tool: String, writers: Int, jobs: Int,
+         round: @escaping (Int, Int) throws -> (wall: Double, latencies: [Double], cpu: Double),
+         finish check: @escaping (Int) throws -> Int?) {
+        self.tool = tool
+        self.writers = writers
+        self.jobs = jobs
+        self.round = round
+        self.check = check
+    }
+
+    func runRound(_ index: Int, perWriter: Int) throws {
+        let timing = try round(index, perWriter)
+        wall += timing.wall
+        latencies += timing.latencies
+        cpu += timing.cpu
+    }
+
+    func finish() throws -> AppendRow {
+        let lostRaces = try check(latencies.count)
+        return AppendRow(tool: tool, writers: writers, jobs: jobs, events: latencies.count, seconds: wall,
+                         latencies: latencies, cpuSeconds: cpu, lostRaces: lostRaces)
     }
 }
 
@@ -360,7 +423,8 @@ private struct SyncFloor: Codable {
 private struct AppendResults: Codable {
     var load: String
     var rows: [AppendRow]
-    var floor: SyncFloor
+    var floorBefore: SyncFloor
+    var floorAfter: SyncFloor
 }
 
 private struct HistoryRow: Codable {
