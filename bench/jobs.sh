@@ -259,8 +259,20 @@ for store in "$K"/history-*-[0-9]*; do
     status "$BIN --store $store job status bench" \
     inspect "$BIN --store $store job inspect bench"
 done
+# The fixed cost of a process: a C program that only starts, one that only calls git_libgit2_init
+# (libgit2 1.5 with mbedTLS parses the system CA bundle there), gaitstore's start-up and argument
+# parsing (--help), and a status read of a one-event job.
+STARTUP=(help "$BIN --help" status "$BIN --store $SAMPLE job status bench")
+if command -v cc >/dev/null && pkg-config --exists libgit2; then
+  printf 'int main(void) { return 0; }\n' >"$C/noop.c"
+  printf '#include <git2.h>\nint main(void) { return git_libgit2_init() < 0; }\n' >"$C/init.c"
+  cc -O2 -o "$C/noop" "$C/noop.c"
+  # shellcheck disable=SC2046
+  cc -O2 -o "$C/libgit2-init" "$C/init.c" $(pkg-config --cflags --libs libgit2)
+  STARTUP=(c-noop "$C/noop" c-libgit2-init "$C/libgit2-init" "${STARTUP[@]}")
+fi
 WARMUP=2
-bench cli-startup -N --warmup 2 --runs 20 -- help "$BIN --help"
+bench cli-startup -N --warmup 2 --runs 30 -- "${STARTUP[@]}"
 
 # ---------------------------------------------------------------- where the time goes
 if [ "$PROFILE" = 1 ] && perf trace -s -o /dev/null true 2>/dev/null; then

@@ -108,9 +108,11 @@ def main():
                      last["stateBytes"], first["stateBytes"], verdict(ratio <= STATUS_FLAT)))
 
     print()
-    startup = hyperfine(directory, "cli-startup").get("help")
+    startup = hyperfine(directory, "cli-startup")
     if startup:
-        print("- process start-up, `gaitstore --help`: %.1f ms" % (1e3 * startup["mean"]))
+        print("- fixed cost of a process: " + ", ".join(
+            "%s %.1f ms" % ({"help": "`gaitstore --help`", "status": "`gaitstore job status` (2-event job)"}.get(name, name),
+                            1e3 * r["mean"]) for name, r in startup.items()))
     if appends:
         print("- sync cost during the in-process appends (nothing of ours to write): syncfs %.2f ms before, %.2f ms after;"
               " fsync of a one-line append %.2f ms before, %.2f ms after"
