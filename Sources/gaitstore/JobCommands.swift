@@ -227,14 +227,14 @@ struct JobInspect: ParsableCommand {
     func run() throws {
         try perform("job inspect", json: global.json) {
             let store = try Store.open(at: global.storePath)
-            let (_, history) = try JobService.fullRecord(id, store: store)
+            let (_, history, tip) = try JobService.fullRecord(id, store: store)
             let problems = verify ? try JobService.verify(id, store: store) : []
             var extra: [(String, JSONValue)] = [("events", .array(history.map(\.event.json)))]
             if verify { extra.append(("verify", ["ok": .bool(problems.isEmpty), "problems": .array(problems.map { .string($0) })])) }
             if global.json {
-                JobOutput(operation: "inspect", jobID: id, snapshot: history.last, extra: extra).print(json: true)
+                JobOutput(operation: "inspect", jobID: id, snapshot: tip, extra: extra).print(json: true)
             } else {
-                JobOutput(operation: "inspect", jobID: id, snapshot: history.last).print(json: false)
+                JobOutput(operation: "inspect", jobID: id, snapshot: tip).print(json: false)
                 for s in history {
                     printLine("\(s.event.revision)\t\(s.event.createdAt.rfc3339Nano)\t\(s.event.type)\t\(s.event.reasonCode)\t\(s.event.actor)\t\(s.commit.hex)")
                 }

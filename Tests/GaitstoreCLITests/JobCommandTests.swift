@@ -92,6 +92,36 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(Set(summaries).count, 200, "a checkpoint was duplicated")
         XCTAssertEqual(Set(summaries), Set((0..<4).flatMap { w in (1...50).map { "w\(w)-\($0)" } }))
         XCTAssertEqual(try gs(["job", "inspect", "--verify", "race"]).status, 0)
+        // Writers on one machine take turns, so none signed a commit that then lost the race.
+        let unreachable = try CLI.run(["-C", path("store"), "fsck", "--unreachable", "--no-reflogs"],
+                                      executable: URL(fileURLWithPath: "/usr/bin/git")).stdout
+        XCTAssertFalse(unreachable.contains("unreachable commit"), unreachable)
+    }
+
+    /// The per-job writer lock only saves work; a holder that never lets go delays a writer by
+    /// at most five seconds, after which the compare-and-swap alone keeps the job consistent.
+    func testAWriterWaitsForTheJobLockButNotForever() throws {
+        XCTAssertEqual(try gs(["job", "submit", "--id", "held"]).status, 0)
+        let digest = try CLI.shell("printf %s refs/gaitstore/jobs/held | sha256sum | cut -c1-64").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let lock = path("store") + "/gaitstore-locks/\(digest).lock"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: lock), "the submit took the job's lock")
+        let script = """
+        flock '\(lock)' sleep 8 &
+        holder=$!
+        sleep 0.3
+        start=$(date +%s%N)
+        '\(CLI.binary.path)' job checkpoint add held --summary waited >/dev/null || echo FAIL
+        echo $(( ($(date +%s%N) - start) / 1000000 ))
+        kill $holder
+        """
+        let run = try CLI.shell(script, environment: env)
+        let lines = run.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, run.stdout + run.stderr)
+        let waited = try XCTUnwrap(Int(lines[0]))
+        XCTAssertGreaterThanOrEqual(waited, 4_900, "did not wait for the holder")
+        XCTAssertLessThan(waited, 7_500, "waited for the holder to finish")
+        XCTAssertEqual(try events("held").count, 2)
     }
 
     func testAWriterKilledMidAppendLeavesTheJobAtAnEvent() throws {

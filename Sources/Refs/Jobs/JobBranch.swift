@@ -52,6 +52,26 @@ public enum JobBranch {
                         event: try Job.Event.decode(event, strict: true), lease: try file(leaseFile))
     }
 
+    /// One event of a job's history and the commit that records it.
+    public struct Entry: Sendable {
+        public var commit: GitOID
+        public var event: Job.Event
+    }
+
+    /// Every event, oldest first, reading only each commit's event file: gait's state holds every
+    /// checkpoint, so decoding every snapshot's state would make a long job's timeline quadratic.
+    public static func timeline(_ jobID: String, in store: Store) throws -> [Entry] {
+        guard let tip = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
+        let repository = store.repository
+        return try repository.commitLog(from: tip, firstParentOnly: true).reversed().map { commit in
+            let tree = try repository.readCommit(commit).tree
+            guard let entry = try repository.treeEntry(tree, path: eventFile) else {
+                throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(eventFile))")
+            }
+            return Entry(commit: commit, event: try Job.Event.decode(try JSONParser.parse(try repository.readBlob(entry.oid)), strict: true))
+        }
+    }
+
     /// Every event commit, oldest first (first-parent chain).
     public static func history(_ jobID: String, in store: Store) throws -> [Snapshot] {
         guard let tip = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
@@ -72,6 +92,11 @@ public enum JobBranch {
                               mutate: (Snapshot?) throws -> Change?) throws -> Snapshot? {
         let repository = store.repository
         let ref = JobRefName.reference(for: jobID)
+        // Writers of one job on this machine take turns instead of racing: a lost compare-and-swap
+        // costs a signed commit and a filesystem sync for nothing. The CAS below still guards against
+        // writers that do not take this lock (other machines' pushes, older binaries).
+        let lock = JobWriterLock(store: store.path, ref: ref)
+        defer { lock.release() }
         for attempt in 0..<maxAttempts {
             let current = try repository.resolveReference(ref).map { try snapshot($0, in: repository) }
             guard let change = try mutate(current) else { return current }

@@ -41,19 +41,22 @@ public enum JobService {
         return JobRecord(state: snapshot.state, lease: lease, events: [])
     }
 
-    /// The whole record, events included, rebuilt from the branch.
-    public static func fullRecord(_ jobID: String, store: Store) throws -> (record: JobRecord, history: [JobBranch.Snapshot]) {
-        let history = try JobBranch.history(Job.trimmed(jobID), in: store)
+    /// The whole record, events included, rebuilt from the branch: the tip's snapshot and every
+    /// commit's event (not every commit's state).
+    public static func fullRecord(_ jobID: String, store: Store) throws -> (record: JobRecord, history: [JobBranch.Entry], tip: JobBranch.Snapshot) {
+        let history = try JobBranch.timeline(Job.trimmed(jobID), in: store)
         guard let last = history.last else { throw JobRefusal.unknownJob(Job.trimmed(jobID)).formatError }
-        var record = try record(from: last)
+        let tip = try JobBranch.snapshot(last.commit, in: store.repository)
+        var record = try record(from: tip)
         record.events = history.map(\.event)
-        return (record, history)
+        return (record, history, tip)
     }
 
     /// Problems with a job's history: every snapshot must equal the replay of the events up to it,
     /// and every commit must carry a good signature from a trusted key.
     public static func verify(_ jobID: String, store: Store) throws -> [String] {
-        let (_, history) = try fullRecord(jobID, store: store)
+        let history = try JobBranch.history(Job.trimmed(jobID), in: store)
+        if history.isEmpty { throw JobRefusal.unknownJob(Job.trimmed(jobID)).formatError }
         let verifier = try CommitVerifier(store: store.path)
         var problems: [String] = []
         for snapshot in history {
