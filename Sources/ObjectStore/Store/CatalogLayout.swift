@@ -14,7 +14,8 @@ public enum CatalogLayout {
         return "digests/\(hex.prefix(2))/\(hex.dropFirst(2))"
     }
 
-    private static func fanout(_ id: String) -> String {
+    /// The fan-out directory of an id, or the start of it for a one-character prefix.
+    static func fanout(_ id: String) -> String {
         let plain = id.hasPrefix("pack_") ? String(id.dropFirst(5)) : id
         return String(plain.prefix(2))
     }

@@ -5,19 +5,20 @@ extension Store {
         public var size: Int
     }
 
-    /// A stored pack's files with their SHA-256 (looked up in the digest index, not re-hashed).
+    /// A stored pack's files with their SHA-256, re-hashed from the stored bytes and checked
+    /// against the digest index. Costs the pack's size, not the store's: mapping blobs back to
+    /// digests through the index would mean walking every file the store holds.
     public func files(of id: String, in tree: GitOID?) throws -> [StoredFile] {
         guard let packTree = try packTree(id, in: tree) else { throw FormatError.invalid("unknown pack id \(id)") }
-        var byOID: [GitOID: String] = [:]
-        if let tree, let digests = try repository.treeEntry(tree, path: "digests"), digests.mode == .tree {
-            let files = try repository.walkTree(packTree)
-            let wanted = Set(files.map(\.entry.oid))
-            for (path, entry) in try repository.walkTree(digests.oid) where wanted.contains(entry.oid) {
-                byOID[entry.oid] = path.replacingOccurrences(of: "/", with: "")
-            }
-        }
         return try repository.walkTree(packTree).map { path, entry in
-            StoredFile(path: path, sha256: byOID[entry.oid] ?? "", size: try repository.blobSize(entry.oid))
+            var hasher = SHA256Hasher()
+            var size = 0
+            try repository.streamBlob(entry.oid) { chunk in hasher.update(chunk); size += chunk.count }
+            let digest = hasher.finalize()
+            guard try blob(for: digest, in: tree) == entry.oid else {
+                throw FormatError.verification("\(path) of pack \(id) (object \(entry.oid.hex)) no longer matches its SHA-256; run gaitstore fsck")
+            }
+            return StoredFile(path: path, sha256: digest.hex, size: size)
         }
     }
 

@@ -76,16 +76,28 @@ public final class Store {
     }
 
     /// Finds a stored pack by full id or a unique prefix (at least 4 characters).
+    /// Reads tree entries only (ids are the names under `packs/`), and only the fan-out
+    /// directories the prefix can reach.
     public func resolvePackID(_ text: String, in tree: GitOID?) throws -> String {
         let wanted = text.lowercased()
-        if try meta(wanted, in: tree) != nil { return wanted }
+        if try packTree(wanted, in: tree) != nil { return wanted }
         guard wanted.count >= 4 else { throw FormatError.invalid("unknown pack id \(text)") }
-        let matches = try allMeta(in: tree).map(\.id).filter { $0.hasPrefix(wanted) }
+        let matches = try packIDs(withPrefix: wanted, in: tree)
         switch matches.count {
         case 1: return matches[0]
         case 0: throw FormatError.invalid("unknown pack id \(text)")
         default: throw FormatError.invalid("pack id prefix \(text) is ambiguous (\(matches.count) packs)")
         }
+    }
+
+    private func packIDs(withPrefix prefix: String, in tree: GitOID?) throws -> [String] {
+        guard let tree, let packs = try repository.treeEntry(tree, path: CatalogLayout.packsDirectory), packs.mode == .tree else { return [] }
+        let fan = CatalogLayout.fanout(prefix)
+        var ids: [String] = []
+        for directory in try repository.readTree(packs.oid) where directory.mode == .tree && directory.name.hasPrefix(fan) {
+            ids += try repository.readTree(directory.oid).map(\.name).filter { $0.hasPrefix(prefix) }
+        }
+        return ids.sorted()
     }
 
     // MARK: Import
