@@ -20,11 +20,28 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
     case authenticationFailed(String, tried: [String])
     /// The ssh server's host key is not in known_hosts, or is revoked there.
     case unknownHostKey(String)
+    /// An object meant to be copied to or from a repository on this machine is not there after
+    /// the copy (a damaged pack); no reference was moved.
+    case incompleteTransfer(String, missing: String)
+    /// A push stream was asked for before the remote was connected (a bug in gaitstore).
+    case notConnected
+    /// The remote could not unpack what was pushed; no ref moved there.
+    case remoteUnpackFailed(String, reason: String)
+    /// The remote broke the push protocol (closed early, malformed packet).
+    case protocolError(String, reason: String)
 
     public var description: String {
         switch self {
         case let .unknownHostKey(problem):
             return problem
+        case .notConnected:
+            return "no connection to push on"
+        case let .remoteUnpackFailed(label, reason):
+            return "\(label) could not unpack the pushed objects: \(reason)"
+        case let .protocolError(label, reason):
+            return "push to \(label): \(reason)"
+        case let .incompleteTransfer(label, missing):
+            return "copying objects with \(label) left object \(missing) missing; no reference was moved"
         case let .invalidName(name):
             return "invalid remote name \"\(name)\""
         case let .invalidURL(url):
