@@ -35,14 +35,22 @@ extension ImportCandidate {
 
 extension Store {
     /// Re-verifies a stored directory pack from its tree; returns the id its content gives.
-    public func verifyDirectoryPack(_ meta: PackMeta, tree: GitOID) throws -> String {
+    ///
+    /// `knownDigests` holds SHA-256s the caller computed from these very blobs moments ago (pull
+    /// hashes every new stored file once); a Decision Gate runpack's files found there are not
+    /// read and hashed a second time.
+    public func verifyDirectoryPack(_ meta: PackMeta, tree: GitOID, knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String {
         let repository = self.repository
         let entries = try repository.walkTree(tree)
         switch meta.kind {
         case .decisionGateRunpack:
             var sources: [String: DecisionGateRunpack.FileSource] = [:]
             for (path, entry) in entries {
-                sources[path] = .init(size: try repository.blobSize(entry.oid)) { body in try repository.streamBlob(entry.oid, body) }
+                var source = DecisionGateRunpack.FileSource(size: try repository.blobSize(entry.oid)) { body in
+                    try repository.streamBlob(entry.oid, body)
+                }
+                source.knownDigest = knownDigests[entry.oid]
+                sources[path] = source
             }
             return try DecisionGateRunpack.verify(files: sources).rootHash
         case .agsMemoryPack:
