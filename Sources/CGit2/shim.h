@@ -1,4 +1,5 @@
 #include <git2.h>
+#include <git2/sys/transport.h>
 
 /* git_libgit2_opts() is variadic and Swift cannot call variadic C functions. These wrappers fix
    the shapes gaitstore needs. First, an option that takes a single int, such as
@@ -12,3 +13,12 @@ static inline int gaitstore_git_libgit2_opts_int(int option, int value) {
 static inline int gaitstore_git_libgit2_opts_ssl_cert_locations(const char *file, const char *path) {
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
 }
+
+/* A smart subtransport that forwards to one of libgit2's own (git:// or ssh://) and carries a
+   pointer for gaitstore, so that a push can write its own pack to the connection libgit2 opened
+   (see GitSmartPush.swift). `parent` comes first: libgit2 sees a plain git_smart_subtransport. */
+typedef struct {
+    git_smart_subtransport parent;
+    git_smart_subtransport *inner;
+    void *context;
+} gaitstore_forwarding_subtransport;

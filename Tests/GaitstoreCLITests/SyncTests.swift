@@ -151,6 +151,37 @@ final class SyncTests: TemporaryDirectoryTestCase {
         try runScenario(remoteURL: url, remoteDir: path("remote.git"))
     }
 
+    /// Pull hashes each new stored file once and lets the packs' checks reuse those digests; a
+    /// pack file changed after the fact (its digests/ entry made to match, the commit signed by a
+    /// trusted key) must still fail its runpack manifest, and nothing may land.
+    func testPullRefusesARunpackFileThatNoLongerMatchesItsManifest() throws {
+        let runpack = CLI.packageRoot.deletingLastPathComponent()
+            .appendingPathComponent("shared/vectors/decision-gate/runpacks/golden/golden_time_after_pass").path
+        try makeStores()
+        XCTAssertEqual(try gs("a", ["import", runpack]).status, 0)
+        let tampered = try CLI.shell("""
+            set -e
+            export GIT_DIR='\(path("a"))' GIT_INDEX_FILE='\(path("tamper.index"))'
+            file=$(git ls-tree -r --name-only refs/gaitstore/catalog packs | grep '/artifacts/tool_calls.json$')
+            blob=$(printf 'tampered\\n' | git hash-object -w --stdin)
+            digest=$(printf 'tampered\\n' | sha256sum | cut -c1-64)
+            git read-tree refs/gaitstore/catalog
+            git update-index --cacheinfo "100644,$blob,$file"
+            git update-index --add --cacheinfo "100644,$blob,digests/${digest:0:2}/${digest:2}"
+            tree=$(git write-tree)
+            commit=$(git -c user.name=a -c user.email=a@example -c gpg.format=ssh -c user.signingkey='\(path("a"))/gaitstore_ed25519' \\
+                commit-tree -S "$tree" -p refs/gaitstore/catalog -m tamper)
+            git update-ref refs/gaitstore/catalog "$commit"
+            """)
+        XCTAssertEqual(tampered.status, 0, tampered.stderr)
+
+        let pulled = try gs("c", ["pull", path("a")])
+        XCTAssertEqual(pulled.status, 2, pulled.stderr)
+        XCTAssertTrue(pulled.stderr.contains("hash mismatch for artifacts/tool_calls.json"), pulled.stderr)
+        XCTAssertEqual(try git(["-C", path("c"), "for-each-ref", "refs/gaitstore"]).stdout, "", "a ref moved")
+        XCTAssertEqual(try gs("c", ["ls"]).stdout, "")
+    }
+
     func testPullingFromAnUntrustedSignerLandsNothing() throws {
         try makeStores()
         XCTAssertEqual(try gs("a", ["import", tck("pack_job.zip")]).status, 0)

@@ -25,14 +25,24 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
     /// The CA file named by `GIT_SSL_CAINFO` or `SSL_CERT_FILE` could not be loaded.
     case unusableCAFile(String, variable: String, reason: String)
 
-    /// The remote was reached but could not be trusted or would not let us in: an I/O failure
-    /// (exit 1), unlike a malformed name or URL, which is bad input.
+    /// The remote was reached but could not be trusted, would not let us in, or the transfer
+    /// broke: an I/O failure (exit 1), unlike a malformed name or URL, which is bad input.
     public var isConnectionFailure: Bool {
         switch self {
-        case .authenticationFailed, .unknownHostKey, .untrustedCertificate: return true
+        case .authenticationFailed, .unknownHostKey, .untrustedCertificate,
+             .incompleteTransfer, .notConnected, .remoteUnpackFailed, .protocolError: return true
         default: return false
         }
     }
+    /// An object meant to be copied to or from a repository on this machine is not there after
+    /// the copy (a damaged pack); no reference was moved.
+    case incompleteTransfer(String, missing: String)
+    /// A push stream was asked for before the remote was connected (a bug in gaitstore).
+    case notConnected
+    /// The remote could not unpack what was pushed; no ref moved there.
+    case remoteUnpackFailed(String, reason: String)
+    /// The remote broke the push protocol (closed early, malformed packet).
+    case protocolError(String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +52,14 @@ public enum GitRemoteError: Error, CustomStringConvertible, Equatable {
             return "cannot trust the certificate of \(url): \(problem)"
         case let .unusableCAFile(path, variable, reason):
             return "cannot load CA certificates from \(path) (named by \(variable)): \(reason)"
+        case .notConnected:
+            return "no connection to push on"
+        case let .remoteUnpackFailed(label, reason):
+            return "\(label) could not unpack the pushed objects: \(reason)"
+        case let .protocolError(label, reason):
+            return "push to \(label): \(reason)"
+        case let .incompleteTransfer(label, missing):
+            return "copying objects with \(label) left object \(missing) missing; no reference was moved"
         case let .invalidName(name):
             return "invalid remote name \"\(name)\""
         case let .invalidURL(url):

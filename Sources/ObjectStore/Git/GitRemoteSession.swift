@@ -25,6 +25,8 @@ final class GitRemoteSession {
     private(set) var movedPushSource: String?
     /// Why the ssh host key was refused, when the certificate check stopped the connection.
     var hostKeyProblem: String?
+    /// Set before connecting when gaitstore is to speak on the connection itself (`GitSmartPush`).
+    var smartConnection: GitSmartConnection?
 
     private init(remote: OpaquePointer, label: String) {
         self.remote = remote
@@ -71,6 +73,24 @@ final class GitRemoteSession {
         (git_remote_pushurl(remote) ?? git_remote_url(remote)).map { String(cString: $0) } ?? label
     }
 
+    /// Where a fetch comes from: the URL after git's `insteadOf` rewriting.
+    var fetchURL: String {
+        git_remote_url(remote).map { String(cString: $0) } ?? label
+    }
+
+    /// The directory a URL names when libgit2 would use its local transport for it, else nil.
+    /// libgit2's rule on POSIX: `file://` URLs, and anything else without a `:` (with a `:` it is
+    /// an ssh address, scp-style, or another scheme).
+    static func localRepositoryPath(forURL url: String) throws -> String? {
+        guard url.lowercased().hasPrefix("file://") else { return url.contains(":") ? nil : url }
+        var rest = Substring(url.dropFirst("file://".count))
+        if rest.lowercased().hasPrefix("localhost/") { rest = rest.dropFirst("localhost".count) }
+        guard rest.hasPrefix("/"), let path = String(rest).removingPercentEncoding else {
+            throw GitRemoteError.invalidURL(url)
+        }
+        return path
+    }
+
     /// Runs a libgit2 call that may invoke the callbacks, keeping the session alive meanwhile,
     /// and turns a failure into the most helpful error: ours when a callback stopped the call
     /// (a pushed ref moved, every ssh credential was refused), else libgit2's.
@@ -95,6 +115,12 @@ final class GitRemoteSession {
         var callbacks = git_remote_callbacks()
         git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
         callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+        if smartConnection != nil {
+            callbacks.transport = { out, owner, payload in
+                guard let connection = GitRemoteSession.from(payload).smartConnection else { return -1 }
+                return git_transport_smart(out, owner, UnsafeMutableRawPointer(connection.definition))
+            }
+        }
         callbacks.credentials = { out, _, username, allowed, payload in
             GitRemoteSession.from(payload).credentials.provide(out, usernameFromURL: username, allowedTypes: allowed)
         }

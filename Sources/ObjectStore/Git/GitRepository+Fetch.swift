@@ -32,7 +32,8 @@ extension GitRepository {
     /// what it fetched (as git does); those are in the result too.
     ///
     /// `progress` receives object and byte counts while the pack arrives. Credentials as for
-    /// `listRemoteReferences`.
+    /// `listRemoteReferences`. Paths and file:// URLs are fetched by gaitstore itself
+    /// (`GitLocalFetch`), copying stored objects instead of running libgit2's pack builder.
     public func fetch(_ remoteOrURL: String, refspecs: [String],
                       progress: ((GitTransferProgress) -> Void)?) throws -> [GitFetchedRef] {
         for refspec in refspecs {
@@ -41,6 +42,10 @@ extension GitRepository {
         guard !refspecs.isEmpty else { return [] }
         let session = try GitRemoteSession.open(remoteOrURL, in: self)
         session.progress = progress
+        if let path = try GitRemoteSession.localRepositoryPath(forURL: session.fetchURL) {
+            return try GitLocalFetch(into: self, sourcePath: path, session: session).fetch(refspecs)
+                .sorted { pathPrecedes($0.name, $1.name) }
+        }
         var options = git_fetch_options()
         try gitCheck(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
         options.callbacks = session.makeCallbacks()

@@ -7,8 +7,10 @@ extension GitRepository {
     ///
     /// The local side must be a reference (`refs/...` or `HEAD`): libgit2 1.5 pushes from
     /// references only, not from commit ids. Globs are refused (libgit2 1.5 cannot expand them
-    /// for push); list the refs instead. Should a local ref move while the push is negotiated,
-    /// nothing is sent and `GitRemoteError.pushSourceMoved` is thrown.
+    /// for push); list the refs instead. Each refspec's local ref is resolved once, at the start,
+    /// and that id is what is sent; over https (libgit2's own push, which resolves it again),
+    /// should the local ref move while the push is negotiated, nothing is sent and
+    /// `GitRemoteError.pushSourceMoved` is thrown.
     ///
     /// **Every remote ref moves by compare-and-swap.** Each refspec is judged against the value
     /// the remote advertised: without `+` it must be a fast-forward, else it is rejected with
@@ -23,6 +25,11 @@ extension GitRepository {
     /// moves with the same compare-and-swap as `updateReference`. Such a destination must be a
     /// bare repository; its hooks do not run (as with libgit2).
     ///
+    /// git:// and ssh:// pushes send gaitstore's own pack on the connection libgit2 opened
+    /// (`GitSmartPush`), and paths copy objects the same way (`GitLocalObjectTransfer`): objects
+    /// already packed go over as stored, with the deltas gc found, instead of through libgit2's
+    /// pack builder, which searches deltas for every object again on every push.
+    ///
     /// `progress` receives object and byte counts while the pack is sent. ssh:// remotes
     /// authenticate with ssh-agent (`SSH_AUTH_SOCK`) first, then the key file named by
     /// `GAITSTORE_SSH_KEY`; https goes through libgit2's own stack.
@@ -36,14 +43,18 @@ extension GitRepository {
         guard !commands.isEmpty else { return [] }
         let session = try GitRemoteSession.open(remoteOrURL, in: self)
         session.progress = progress
-        if let path = try GitLocalPush.destinationPath(forURL: session.pushURL) {
+        if let path = try GitRemoteSession.localRepositoryPath(forURL: session.pushURL) {
             return try GitLocalPush(source: self, destinationPath: path, session: session).push(commands)
+        }
+        if let transport = GitSmartConnection.transport(forURL: session.pushURL) {
+            return try GitSmartPush(repository: self, session: session, transport: transport).push(commands)
         }
         return try pushOverTransport(commands, session: session)
     }
 
-    /// A push through libgit2's network transports (git://, ssh://, https://), on one
-    /// connection: the refs it advertised are the ones judged and the ones the remote compares.
+    /// A push through libgit2's own push (https://), on one connection: the refs it advertised
+    /// are the ones judged and the ones the remote compares. libgit2 builds the pack itself,
+    /// searching deltas afresh.
     private func pushOverTransport(_ commands: [GitPushCommand], session: GitRemoteSession) throws -> [GitPushResult] {
         var options = git_push_options()
         try gitCheck(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")

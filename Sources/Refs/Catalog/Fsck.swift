@@ -98,7 +98,8 @@ public enum Fsck {
     }
 
     /// nil when the stored pack verifies as its format requires and has the id it is stored under.
-    static func verifyPack(_ meta: PackMeta, tree: GitOID, store: Store) throws -> String? {
+    /// `knownDigests`: SHA-256s just computed from these blobs (see `Store.verifyDirectoryPack`).
+    static func verifyPack(_ meta: PackMeta, tree: GitOID, store: Store, knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String? {
         switch meta.kind {
         case .packSpec, .runpack, .evidencePack:
             let archive = try StoredPackArchive(repository: store.repository, tree: tree)
@@ -107,7 +108,7 @@ public enum Fsck {
             if result.packID.lowercased() != meta.id { return "stored as \(meta.id) but its id is \(result.packID)" }
             return nil
         case .decisionGateRunpack, .agsMemoryPack:
-            let id = try store.verifyDirectoryPack(meta, tree: tree)
+            let id = try store.verifyDirectoryPack(meta, tree: tree, knownDigests: knownDigests)
             return id.lowercased() == meta.id ? nil : "stored as \(meta.id) but its content gives \(id)"
         }
     }

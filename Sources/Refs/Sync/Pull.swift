@@ -80,34 +80,38 @@ public enum Pull {
     }
 
     /// Re-hashes every stored file the remote catalog adds and re-verifies every pack it adds.
+    ///
+    /// Each new file is hashed once, on every core; the packs' own checks then use those digests
+    /// for the same blobs instead of reading them again (a first pull's packs share most files).
     static func verifyNewCatalogContent(_ remoteTip: GitOID, store: Store) throws -> Int {
         let repository = store.repository
         let remoteTree = try repository.readCommit(remoteTip).tree
         let localTree = try store.catalogTree()
-        var checked = 0
+        var added = [(path: String, oid: GitOID)]()
         for change in try repository.diffTrees(localTree, remoteTree) where change.kind != .deleted {
             guard let oid = change.newOID else { continue }
             if change.path.hasPrefix("digests/") {
-                var hasher = SHA256Hasher()
-                try repository.streamBlob(oid) { hasher.update($0) }
-                let expected = change.path.dropFirst("digests/".count).replacingOccurrences(of: "/", with: "")
-                if hasher.finalize().hex != expected {
-                    throw FormatError.verification("pull: object \(oid.hex) (\(change.path)) does not hash to its name; nothing was changed")
-                }
-                checked += 1
+                added.append((change.path, oid))
             } else if change.kind == .modified {
                 throw FormatError.verification("pull: remote catalog changes \(change.path), which is immutable; nothing was changed")
+            }
+        }
+        let digests = try BlobDigests.compute(added.map(\.oid).sortedBySizeDescending(in: repository), repositoryPath: repository.path)
+        for (path, oid) in added {
+            let expected = path.dropFirst("digests/".count).replacingOccurrences(of: "/", with: "")
+            if digests[oid]?.hex != expected {
+                throw FormatError.verification("pull: object \(oid.hex) (\(path)) does not hash to its name; nothing was changed")
             }
         }
         for meta in try store.allMeta(in: remoteTree) where try store.packTree(meta.id, in: localTree) == nil {
             guard let tree = try store.packTree(meta.id, in: remoteTree) else {
                 throw FormatError.verification("pull: remote catalog lists pack \(meta.id) without its files; nothing was changed")
             }
-            if let problem = try Fsck.verifyPack(meta, tree: tree, store: store) {
+            if let problem = try Fsck.verifyPack(meta, tree: tree, store: store, knownDigests: digests) {
                 throw FormatError.verification("pull: pack \(meta.id): \(problem); nothing was changed")
             }
         }
-        return checked
+        return added.count
     }
 
     /// Fast-forward when possible, else a signed merge whose tree is the union of both catalogs.
@@ -150,5 +154,12 @@ public enum Pull {
 
     static func dropQuarantine(_ prefix: String, _ repository: GitRepository) throws {
         for (name, oid) in try repository.references(withPrefix: prefix) { try? repository.deleteReference(name, expected: oid) }
+    }
+}
+
+private extension Array where Element == GitOID {
+    /// Largest blobs first, so the workers' shares come out even.
+    func sortedBySizeDescending(in repository: GitRepository) throws -> [GitOID] {
+        try map { ($0, try repository.blobSize($0)) }.sorted { $0.1 > $1.1 }.map(\.0)
     }
 }

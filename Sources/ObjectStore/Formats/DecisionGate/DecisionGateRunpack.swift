@@ -17,6 +17,10 @@ public enum DecisionGateRunpack {
         public var size: Int
         /// A git file mode: 0o100755 when executable, else 0o100644.
         public var mode: UInt32
+        /// The SHA-256 of exactly these bytes, when the caller just computed it (a pull hashes
+        /// every new stored file once): verification then uses it instead of reading the file
+        /// again. Files verification must parse are read whatever this says.
+        public var knownDigest: SHA256Digest?
         let stream: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
 
         public init(size: Int, mode: UInt32 = 0o100644,

@@ -210,6 +210,9 @@ struct RunpackVerifier {
         guard source.size <= limit else {
             return .failure(RunpackReadFailure(text: "artifact too large: \(path) (\(source.size) > \(limit))"))
         }
+        if !keepBytes, let digest = source.knownDigest {
+            return .success(HashedFile(digest: digest, size: source.size, mode: source.mode, bytes: nil))
+        }
         var hasher = SHA256Hasher()
         var count = 0
         var bytes: [UInt8] = []
