@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Prints store.sh's results as Markdown tables, then each goal of issue 3 as met or missed.
+
+    store_table.py RESULTS_DIR
+
+Reads hyperfine exports <group>.json, peak RSS files rss-<group>-<tool>.txt (one /usr/bin/time %M
+line in KiB per run), sizes.txt (name=bytes lines), catalog-inprocess.txt (StoreBenchmarkTests'
+`bench:` lines) and conditions.txt.
+"""
+import json
+import os
+import re
+import sys
+
+GROUPS = [
+    ("import", "import the corpus, empty store / repository"),
+    ("gc", "gc after the import (one run)"),
+    ("backup", "backup the corpus, fresh repository"),
+    ("incremental", "import one new pack into the 200-pack store / repository"),
+    ("reimport", "re-import the unchanged corpus / hash every file"),
+    ("export", "export the ~100 MB run pack"),
+    ("cli-catalog", "CLI, the 10,000-pack catalog"),
+]
+OURS = "gaitstore"
+
+
+def peak_rss_mb(directory, group, tool):
+    try:
+        values = [int(v) for v in open(os.path.join(directory, "rss-%s-%s.txt" % (group, tool))).read().split()
+                  if v.isdigit()]
+    except FileNotFoundError:
+        return None
+    return max(values) * 1024 / 1e6 if values else None
+
+
+def read_sizes(directory):
+    sizes = {}
+    for line in open(os.path.join(directory, "sizes.txt")):
+        key, _, value = line.strip().partition("=")
+        sizes[key] = int(value)
+    return sizes
+
+
+def inprocess(directory):
+    """{operation: {median, p95, min}} in ms, from the test's bench: lines."""
+    out = {}
+    path = os.path.join(directory, "catalog-inprocess.txt")
+    if not os.path.exists(path):
+        return out, []
+    lines = [line.strip() for line in open(path)]
+    for line in lines:
+        m = re.match(r"bench: (.*?): median ([\d.]+) ms, p95 ([\d.]+) ms, min ([\d.]+) ms", line)
+        if m:
+            out[m.group(1)] = {"median": float(m.group(2)), "p95": float(m.group(3)), "min": float(m.group(4))}
+    return out, lines
+
+
+def seconds(value):
+    return "%.3f" % value if value < 10 else "%.1f" % value
+
+
+def main():
+    directory = sys.argv[1]
+    results = {}
+    print("| workload | tool | mean s | ± s | min s | user+sys s | time / gaitstore | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for group, title in GROUPS:
+        path = os.path.join(directory, group + ".json")
+        if not os.path.exists(path):
+            continue
+        runs = {r["command"]: r for r in json.load(open(path))["results"]}
+        results[group] = runs
+        ours = runs[OURS]["mean"] if OURS in runs else None
+        for tool, r in runs.items():
+            rss = peak_rss_mb(directory, group, tool)
+            print("| %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
+                title, tool, seconds(r["mean"]), seconds(r["stddev"] or 0), seconds(r["min"]),
+                r["user"] + r["system"], "%.2fx" % (r["mean"] / ours) if ours else "-",
+                "%.1f" % rss if rss is not None else "-"))
+
+    sizes = read_sizes(directory)
+    mb = lambda key: sizes[key] / 1e6
+    print()
+    print("| storage (du -sb) | MB |")
+    print("|---|---:|")
+    for key, title in [("corpus_bytes", "corpus (%d files)" % sizes.get("corpus_files", 0)),
+                       ("gaitstore_after_import", "gaitstore store after import"),
+                       ("git_after_commit", "git repository after add+commit"),
+                       ("gaitstore_after_gc", "gaitstore store after gc"),
+                       ("git_after_gc", "git repository after gc"),
+                       ("restic", "restic repository"), ("borg", "borg repository"),
+                       ("catalog_store", "10,000-pack catalog store (not gc'd)")]:
+        if key in sizes:
+            print("| %s | %.1f |" % (title, mb(key)))
+
+    timings, lines = inprocess(directory)
+    if lines:
+        print()
+        print("In-process (StoreBenchmarkTests, release build):")
+        print()
+        for line in lines:
+            print("- " + line[len("bench: "):])
+
+    print()
+    print("| goal | measured | verdict |")
+    print("|---|---|---|")
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+
+    def ratio(group, other):
+        r = results[group]
+        return r[other]["mean"] / r[OURS]["mean"], r[OURS]["mean"], r[other]["mean"]
+
+    if "import" in results:
+        x, ours, git = ratio("import", "git-add-commit")
+        print("| import the corpus at least 2x faster than git add+commit | %.2f s vs %.2f s: %.2fx | %s |"
+              % (ours, git, x, verdict(x >= 2)))
+    if "incremental" in results:
+        x, ours, git = ratio("incremental", "git-add-commit")
+        print("| one new pack within 1.3x of git add+commit of it | %.3f s vs %.3f s: %.2fx git's time | %s |"
+              % (ours, git, 1 / x, verdict(ours <= 1.3 * git)))
+    if "reimport" in results:
+        r = results["reimport"]
+        unchanged = sizes.get("reimport_unchanged") == 1
+        print("| re-import of the unchanged corpus writes nothing | store tip, objects and bytes %s | %s |"
+              % ("unchanged" if unchanged else "CHANGED", verdict(unchanged)))
+        print("| ... and is bound by hashing | %.2f s vs sha256sum %.2f s (1 core), %.2f s (2 cores) | %.2fx of 1-core hashing |"
+              % (r[OURS]["mean"], r["sha256sum"]["mean"], r["sha256sum-2-cores"]["mean"],
+                 r[OURS]["mean"] / r["sha256sum"]["mean"]))
+    if "gaitstore_after_gc" in sizes and "git_after_gc" in sizes:
+        ours, git = mb("gaitstore_after_gc"), mb("git_after_gc")
+        print("| store after gc within 5%% of git gc's | %.1f MB vs %.1f MB: %+.1f%% | %s |"
+              % (ours, git, 100 * (ours / git - 1), verdict(ours <= 1.05 * git)))
+        if "restic" in sizes:
+            print("| store after gc below restic's | %.1f MB vs %.1f MB | %s |"
+                  % (ours, mb("restic"), verdict(ours < mb("restic"))))
+    if "export" in results:
+        x, ours, py = ratio("export", "python-zipfile")
+        print("| export at least 1.5x faster than Python zipfile at level 5 | %.3f s vs %.3f s: %.2fx | %s |"
+              % (ours, py, x, verdict(x >= 1.5)))
+    diff = timings.get("diff of two stored packs (open store)")
+    if diff:
+        print("| diff of two stored packs under 1 ms in-process | median %.3f ms, p95 %.3f ms | %s |"
+              % (diff["median"], diff["p95"], verdict(diff["median"] < 1)))
+    cli = results.get("cli-catalog", {})
+    for name, label, command in [("ls", "ls of", "ls"), ("show", "show by full id", "show"),
+                                 ("show by 12-character prefix", "show by 12-char prefix", "show-prefix"),
+                                 ("pack diff", "diff of two stored packs", "pack-diff")]:
+        t = next((v for k, v in timings.items() if k.startswith(label)), None)
+        if t or command in cli:
+            print("| %s latency, 10,000 packs (reported) | in-process median %s ms; CLI %s | reported |"
+                  % (name, "%.2f" % t["median"] if t else "-",
+                     "%.1f ms" % (1e3 * cli[command]["mean"]) if command in cli else "-"))
+    rss = [(g, t, peak_rss_mb(directory, g, t)) for g, t in [("import", OURS), ("gc", OURS), ("export", OURS),
+                                                              ("incremental", OURS), ("reimport", OURS)]]
+    print("| peak memory bounded (reported) | %s | reported |"
+          % ", ".join("%s %.0f MB" % (g, v) for g, _, v in rss if v is not None))
+
+    conditions = os.path.join(directory, "conditions.txt")
+    if os.path.exists(conditions):
+        print()
+        for line in open(conditions):
+            if " kept " in line or line.startswith("catalog"):
+                print("- " + line.strip())
+
+
+if __name__ == "__main__":
+    main()
