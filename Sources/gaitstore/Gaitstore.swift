@@ -37,9 +37,9 @@ enum ExitStatus {
     static let approvalRequired: Int32 = 4
     static let invalidInput: Int32 = 6
 
-    /// The worse of two outcomes, for a command that reports on several inputs: input that could
-    /// not be read at all, then any other failure, then approval required, then a verification
-    /// failure, then success.
+    /// The worse of two outcomes, for a command that reports on several inputs: invalid input or
+    /// usage, then any other failure, then approval required, then a verification failure, then
+    /// success.
     static func worse(_ a: Int32, _ b: Int32) -> Int32 {
         let order: [Int32] = [ok, verificationFailed, approvalRequired, failure, invalidInput]
         return (order.firstIndex(of: a) ?? order.count) >= (order.firstIndex(of: b) ?? order.count) ? a : b

@@ -49,7 +49,7 @@ public enum RunPack {
     /// order, raw bytes and permissions kept, written by the deterministic writer. `observer` sees
     /// the bytes of the entries it asks for as they are inflated for the copy.
     static func normalize(_ zip: ZipReader, to path: String,
-                          observer: (ZipEntry) -> RunpackTeeReader.Observer? = { _ in nil }) throws -> ZipWriteSummary {
+                          observer: (ZipEntry) -> RunpackTeeReader.Observer?) throws -> ZipWriteSummary {
         let entries = zip.entries.filter { !$0.isDirectory }.map { entry in
             let content: ZipWriteEntry.Content
             if let observe = observer(entry) {
