@@ -221,6 +221,7 @@ enum PackSource {
         guard let store = try? Store.open(at: storePath) else {
             throw FormatError.invalid("\(text): no such file (and no store at \(storePath) to look it up as a pack id)")
         }
+        if text.contains("/") { throw FormatError.invalid("\(text): no such file or directory") }
         let id = try store.resolvePackID(text, in: try store.catalogTree())
         let (meta, tree) = try store.storedPack(id)
         self = .stored(store, id: id, kind: meta.kind, tree: tree)

@@ -80,6 +80,9 @@ public final class Store {
     /// directories the prefix can reach.
     public func resolvePackID(_ text: String, in tree: GitOID?) throws -> String {
         let wanted = text.lowercased()
+        guard !wanted.isEmpty, wanted.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+            throw FormatError.invalid("unknown pack id \(text)")
+        }
         if try packTree(wanted, in: tree) != nil { return wanted }
         guard wanted.count >= 4 else { throw FormatError.invalid("unknown pack id \(text)") }
         let matches = try packIDs(withPrefix: wanted, in: tree)
