@@ -41,6 +41,10 @@ final class SyncTests: TemporaryDirectoryTestCase {
         for s in ["a", "b"] { XCTAssertEqual(try gs(s, ["remote", "add", "origin", remoteURL]).status, 0) }
 
         XCTAssertEqual(try gs("a", ["push"]).status, 0)
+        // Pushing again sends nothing and says so: the refs are up to date, not pushed.
+        let again = try json(try gs("a", ["push", "--json"]).stdout)
+        XCTAssertEqual((again["pushed"] as? [String])?.count, 0)
+        XCTAssertEqual((again["up_to_date"] as? [String])?.sorted(), ["refs/gaitstore/catalog", "refs/gaitstore/jobs/job%3Aa"])
         let refused = try gs("b", ["push", "--json"])
         XCTAssertEqual(refused.status, 1, refused.stderr)
         let report = try json(refused.stdout)

@@ -26,10 +26,13 @@ final class GitRemotePushTests: GitRemoteTestCase {
             XCTAssertEqual(try repo.push(url, refspecs: [try outgoing(job, to: "refs/gaitstore/jobs/job-1")], progress: nil),
                            [GitPushResult(ref: "refs/gaitstore/jobs/job-1", rejection: accepted)], "\(transport)")
 
-            // A fast-forward, then a deletion, then a deletion of what is gone.
+            // A fast-forward, then a deletion, then a deletion of what is gone. The push says what
+            // the remote held before it moved anything.
             let next = try commit(["job.txt": "event 2"], parents: [job])
-            XCTAssertEqual(try repo.push(url, refspecs: [try outgoing(next, to: "refs/gaitstore/jobs/job-1")], progress: nil).map(\.rejection),
-                           [accepted], "\(transport)")
+            var before = [String: GitOID]()
+            XCTAssertEqual(try repo.push(url, refspecs: [try outgoing(next, to: "refs/gaitstore/jobs/job-1")], progress: nil) { before = $0 }
+                .map(\.rejection), [accepted], "\(transport)")
+            XCTAssertEqual(before, ["refs/gaitstore/catalog": catalog, "refs/gaitstore/jobs/job-1": job], "\(transport)")
             XCTAssertEqual(try remoteRef(remote, "refs/gaitstore/jobs/job-1"), next, "\(transport)")
             XCTAssertEqual(try repo.push(url, refspecs: [":refs/gaitstore/jobs/job-1"], progress: nil).map(\.rejection),
                            [accepted], "\(transport)")

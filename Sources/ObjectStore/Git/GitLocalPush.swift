@@ -33,6 +33,8 @@ struct GitLocalPush {
         for command in commands {
             current[command.destination] = try destination.resolveReference(command.destination)
         }
+        let everything = try destination.references(withPrefix: "refs/").map { ($0.name, $0.oid) }
+        session.remoteReferencesBeforePush = Dictionary(everything, uniquingKeysWith: { first, _ in first }).merging(current) { _, judged in judged }
         let verdicts = commands.map { $0.rejection(current: current[$0.destination], in: source) }
         let toSend = zip(commands, verdicts).filter { $0.1 == nil }.map(\.0)
         try GitLocalObjectTransfer(source: source, destination: destination, label: session.label, progress: session.progress)

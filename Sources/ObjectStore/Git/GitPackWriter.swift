@@ -20,9 +20,11 @@ struct GitPackWriter {
     private let repository: GitRepository
     private let packs: [GitPackIndex]
 
-    init(repository: GitRepository) throws {
+    init(repository: GitRepository) {
         self.repository = repository
-        packs = try GitPackIndex.packs(inRepository: repository.path).map(GitPackIndex.init(packPath:))
+        // A pack that vanished (a concurrent gc) or whose index cannot be read is simply not
+        // reused: its objects are then read through libgit2 like loose ones.
+        packs = GitPackIndex.packs(inRepository: repository.path).compactMap { try? GitPackIndex(packPath: $0) }
     }
 
     /// Streams a pack holding exactly `objects` (each once) to `sink`, in pieces of about

@@ -27,6 +27,8 @@ final class GitRemoteSession {
     var hostKeyProblem: String?
     /// Set before connecting when gaitstore is to speak on the connection itself (`GitSmartPush`).
     var smartConnection: GitSmartConnection?
+    /// The remote's refs as a push found them before updating any (what each ref was judged against).
+    var remoteReferencesBeforePush = [String: GitOID]()
 
     private init(remote: OpaquePointer, label: String) {
         self.remote = remote

@@ -30,11 +30,13 @@ extension GitRepository {
     /// already packed go over as stored, with the deltas gc found, instead of through libgit2's
     /// pack builder, which searches deltas for every object again on every push.
     ///
-    /// `progress` receives object and byte counts while the pack is sent. ssh:// remotes
-    /// authenticate with ssh-agent (`SSH_AUTH_SOCK`) first, then the key file named by
-    /// `GAITSTORE_SSH_KEY`; https goes through libgit2's own stack.
-    public func push(_ remoteOrURL: String, refspecs: [String],
-                     progress: ((GitTransferProgress) -> Void)?) throws -> [GitPushResult] {
+    /// `progress` receives object and byte counts while the pack is sent. `remoteReferences`,
+    /// when given, receives the remote's refs as this push found them before it updated any, so
+    /// a caller can tell a ref that was already up to date from one it pushed without a second
+    /// connection. ssh:// remotes authenticate with ssh-agent (`SSH_AUTH_SOCK`) first, then the
+    /// key file named by `GAITSTORE_SSH_KEY`; https goes through libgit2's own stack.
+    public func push(_ remoteOrURL: String, refspecs: [String], progress: ((GitTransferProgress) -> Void)?,
+                     remoteReferences: (([String: GitOID]) -> Void)? = nil) throws -> [GitPushResult] {
         let commands = try refspecs.map { try GitPushCommand(parsing: $0, in: self) }
         var destinations = Set<String>()
         for command in commands where !destinations.insert(command.destination).inserted {
@@ -43,13 +45,16 @@ extension GitRepository {
         guard !commands.isEmpty else { return [] }
         let session = try GitRemoteSession.open(remoteOrURL, in: self)
         session.progress = progress
+        let results: [GitPushResult]
         if let path = try GitRemoteSession.localRepositoryPath(forURL: session.pushURL) {
-            return try GitLocalPush(source: self, destinationPath: path, session: session).push(commands)
+            results = try GitLocalPush(source: self, destinationPath: path, session: session).push(commands)
+        } else if let transport = GitSmartConnection.transport(forURL: session.pushURL) {
+            results = try GitSmartPush(repository: self, session: session, transport: transport).push(commands)
+        } else {
+            results = try pushOverTransport(commands, session: session)
         }
-        if let transport = GitSmartConnection.transport(forURL: session.pushURL) {
-            return try GitSmartPush(repository: self, session: session, transport: transport).push(commands)
-        }
-        return try pushOverTransport(commands, session: session)
+        remoteReferences?(session.remoteReferencesBeforePush)
+        return results
     }
 
     /// A push through libgit2's own push (https://), on one connection: the refs it advertised
@@ -67,6 +72,7 @@ extension GitRepository {
 
         let advertised = Dictionary(try session.advertisedReferences().map { ($0.name, $0.oid) },
                                     uniquingKeysWith: { first, _ in first })
+        session.remoteReferencesBeforePush = advertised
         let verdicts = commands.map { $0.rejection(current: advertised[$0.destination], in: self) }
         let toSend = zip(commands, verdicts).filter { $0.1 == nil }.map(\.0)
         for command in toSend {

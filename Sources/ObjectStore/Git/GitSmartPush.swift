@@ -34,6 +34,7 @@ struct GitSmartPush {
 
         let advertised = Dictionary(try session.advertisedReferences().map { ($0.name, $0.oid) },
                                     uniquingKeysWith: { first, _ in first })
+        session.remoteReferencesBeforePush = advertised
         let verdicts = commands.map { $0.rejection(current: advertised[$0.destination], in: repository) }
         // A ref that already holds the pushed value needs no command (git sends none either).
         let updates = zip(commands, verdicts).filter { command, verdict in

@@ -82,7 +82,8 @@ public enum Pull {
     /// Re-hashes every stored file the remote catalog adds and re-verifies every pack it adds.
     ///
     /// Each new file is hashed once, on every core; the packs' own checks then use those digests
-    /// for the same blobs instead of reading them again (a first pull's packs share most files).
+    /// for the same blobs instead of reading them again (a first pull's packs share most files),
+    /// and the local index's digests for files the store already holds (checked when stored).
     static func verifyNewCatalogContent(_ remoteTip: GitOID, store: Store) throws -> Int {
         let repository = store.repository
         let remoteTree = try repository.readCommit(remoteTip).tree
@@ -96,22 +97,35 @@ public enum Pull {
                 throw FormatError.verification("pull: remote catalog changes \(change.path), which is immutable; nothing was changed")
             }
         }
-        let digests = try BlobDigests.compute(added.map(\.oid).sortedBySizeDescending(in: repository), repositoryPath: repository.path)
+        let digests = try BlobDigests.compute(added.map(\.oid), in: repository)
         for (path, oid) in added {
             let expected = path.dropFirst("digests/".count).replacingOccurrences(of: "/", with: "")
             if digests[oid]?.hex != expected {
                 throw FormatError.verification("pull: object \(oid.hex) (\(path)) does not hash to its name; nothing was changed")
             }
         }
-        for meta in try store.allMeta(in: remoteTree) where try store.packTree(meta.id, in: localTree) == nil {
+        let newPacks = try store.allMeta(in: remoteTree).filter { try store.packTree($0.id, in: localTree) == nil }
+        let known = newPacks.isEmpty ? digests : try localDigests(localTree, repository).merging(digests) { _, fresh in fresh }
+        for meta in newPacks {
             guard let tree = try store.packTree(meta.id, in: remoteTree) else {
                 throw FormatError.verification("pull: remote catalog lists pack \(meta.id) without its files; nothing was changed")
             }
-            if let problem = try Fsck.verifyPack(meta, tree: tree, store: store, knownDigests: digests) {
+            if let problem = try Fsck.verifyPack(meta, tree: tree, store: store, knownDigests: known) {
                 throw FormatError.verification("pull: pack \(meta.id): \(problem); nothing was changed")
             }
         }
         return added.count
+    }
+
+    /// The local catalog's index read backwards: each stored blob and the SHA-256 it is filed
+    /// under, which the store checked when the file was imported or pulled.
+    static func localDigests(_ localTree: GitOID?, _ repository: GitRepository) throws -> [GitOID: SHA256Digest] {
+        guard let localTree, let index = try repository.treeEntry(localTree, path: "digests"), index.mode == .tree else { return [:] }
+        var digests = [GitOID: SHA256Digest]()
+        for (path, entry) in try repository.walkTree(index.oid) {
+            if let digest = SHA256Digest(hex: path.replacingOccurrences(of: "/", with: "")) { digests[entry.oid] = digest }
+        }
+        return digests
     }
 
     /// Fast-forward when possible, else a signed merge whose tree is the union of both catalogs.
@@ -154,12 +168,5 @@ public enum Pull {
 
     static func dropQuarantine(_ prefix: String, _ repository: GitRepository) throws {
         for (name, oid) in try repository.references(withPrefix: prefix) { try? repository.deleteReference(name, expected: oid) }
-    }
-}
-
-private extension Array where Element == GitOID {
-    /// Largest blobs first, so the workers' shares come out even.
-    func sortedBySizeDescending(in repository: GitRepository) throws -> [GitOID] {
-        try map { ($0, try repository.blobSize($0)) }.sorted { $0.1 > $1.1 }.map(\.0)
     }
 }

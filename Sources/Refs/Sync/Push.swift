@@ -15,25 +15,28 @@ public enum Push {
         let local = try repository.references(withPrefix: "refs/gaitstore/").filter {
             $0.name == CatalogLayout.reference || $0.name.hasPrefix(JobRefName.prefix)
         }
-        let remoteTips = Dictionary(try repository.listRemoteReferences(remote, prefix: "refs/gaitstore/").map { ($0.name, $0.oid) },
-                                    uniquingKeysWith: { a, _ in a })
         var report = Report()
-        var refspecs: [String] = []
-        for (name, oid) in local {
-            guard let theirs = remoteTips[name] else { refspecs.append("\(name):\(name)"); continue }
-            if theirs == oid { report.upToDate.append(name); continue }
-            // Only a fast-forward may be sent; anything else means the remote moved since we saw it.
-            if repository.contains(theirs), try repository.isAncestor(theirs, of: oid) {
-                refspecs.append("\(name):\(name)")
-            } else {
+        guard !local.isEmpty else {
+            // Nothing to send, but an unreachable remote or an unknown host is still an error.
+            _ = try repository.listRemoteReferences(remote, prefix: "refs/gaitstore/")
+            return report
+        }
+        // One connection: the push judges every ref against what the remote holds (only a
+        // fast-forward is sent) and says what that was, which tells pushed from up to date.
+        var before = [String: GitOID]()
+        let results = try repository.push(remote, refspecs: local.map { "\($0.name):\($0.name)" }, progress: progress) { before = $0 }
+        for ((name, oid), result) in zip(local, results) {
+            switch result.rejection {
+            case nil where before[name] == oid:
+                report.upToDate.append(name)
+            case nil:
+                report.pushed.append(name)
+            case GitPushResult.fetchFirst?, GitPushResult.nonFastForward?:
                 let hint = name == CatalogLayout.reference ? "the remote catalog has commits you do not have; run 'gaitstore pull' first"
                                                            : "the remote job has events you do not have; pull first"
                 report.refused.append((name, hint))
-            }
-        }
-        if !refspecs.isEmpty {
-            for result in try repository.push(remote, refspecs: refspecs, progress: progress) {
-                if let rejection = result.rejection { report.refused.append((result.ref, rejection)) } else { report.pushed.append(result.ref) }
+            case let reason?:
+                report.refused.append((name, reason))
             }
         }
         return report
