@@ -38,19 +38,8 @@ OUT=${OUT:-bench/out/jobs}
 OUT=$(mkdir -p "$OUT" && cd "$OUT" && pwd)
 R=$OUT/results C=$OUT/cli K=$OUT/kept
 
-log() { printf '== %s\n' "$*" >&2; }
-
-# ---------------------------------------------------------------- tools
-ensure_package() {  # command, apt package
-  command -v "$1" >/dev/null 2>&1 && return
-  log "installing $2"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
-}
-ensure_package hyperfine hyperfine
-ensure_package /usr/bin/time time
+# log, ensure_package; hyperfine and GNU time installed when missing
+. bench/lib.sh
 ensure_package flock util-linux
 ensure_package xargs findutils
 ensure_package git git

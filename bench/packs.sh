@@ -27,19 +27,8 @@ NOISE_MAX=${NOISE_MAX:-5}
 OUT=${OUT:-bench/out}
 L=$OUT/large S=$OUT/small R=$OUT/results
 
-log() { printf '== %s\n' "$*" >&2; }
-
-# ---------------------------------------------------------------- tools
-ensure_package() {  # command, apt package
-  command -v "$1" >/dev/null 2>&1 && return
-  log "installing $2"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
-}
-ensure_package hyperfine hyperfine
-ensure_package /usr/bin/time time
+# log, ensure_package; hyperfine and GNU time installed when missing
+. bench/lib.sh
 for tool in zip unzip zipinfo sha256sum python3; do ensure_package "$tool" "$tool"; done
 
 # The interpreter itself: a version manager's shim (pyenv) would add its own start-up to every run.

@@ -49,19 +49,8 @@ T=$W/tree                      # the corpus as a git work tree (hard links), imp
 GS=$W/gaitstore                # the 200-pack store
 RESTIC=$W/restic BORG=$W/borg E=$W/export C=$W/catalog
 
-log() { printf '== %s\n' "$*" >&2; }
-
-# ---------------------------------------------------------------- tools
-ensure_package() {  # command, apt package
-  command -v "$1" >/dev/null 2>&1 && return
-  log "installing $2"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
-}
-ensure_package hyperfine hyperfine
-ensure_package /usr/bin/time time
+# log, ensure_package; hyperfine and GNU time installed when missing
+. bench/lib.sh
 ensure_package restic restic
 ensure_package borg borgbackup
 for tool in git unzip zipinfo sha256sum python3; do ensure_package "$tool" "$tool"; done

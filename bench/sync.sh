@@ -36,19 +36,8 @@ mkdir -p "$OUT/sync"
 W=$(cd "$OUT/sync" && pwd)
 R=$W/results SRV=$W/srv WORK=$W/work
 
-log() { printf '== %s\n' "$*" >&2; }
-
-# ---------------------------------------------------------------- tools
-ensure_package() {  # command, apt package
-  command -v "$1" >/dev/null 2>&1 && return
-  log "installing $2"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
-}
-ensure_package hyperfine hyperfine
-ensure_package /usr/bin/time time
+# log, ensure_package; hyperfine and GNU time installed when missing
+. bench/lib.sh
 ensure_package /usr/sbin/sshd openssh-server
 ensure_package python3 python3
 
