@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// One entry's header as stored in a pack.
@@ -8,17 +9,21 @@ struct GitPackEntryHeader {
         case referenceDelta(base: GitOID)
     }
 
+    static let blobType: UInt8 = 3
     static let offsetDeltaType: UInt8 = 6
     static let referenceDeltaType: UInt8 = 7
 
     let kind: Kind
+    /// The type bits as stored: 1 commit, 2 tree, 3 blob, 4 tag, 6 and 7 deltas.
+    let type: UInt8
     /// The inflated size of the object, or of the delta for a delta.
     let size: UInt64
     /// Where the zlib stream starts.
     let dataOffset: UInt64
 }
 
-/// Reads entries of one pack file by offset, with `pread`, never inflating anything.
+/// Reads entries of one pack file by offset, with `pread`: stored bytes as they are, or one whole
+/// object's zlib stream inflated.
 final class GitPackReader {
     private let index: GitPackIndex
     private let descriptor: Int32
@@ -60,7 +65,7 @@ final class GitPackReader {
         }
         switch type {
         case 1, 2, 3, 4:
-            return GitPackEntryHeader(kind: .whole, size: size, dataOffset: offset + UInt64(at))
+            return GitPackEntryHeader(kind: .whole, type: type, size: size, dataOffset: offset + UInt64(at))
         case GitPackEntryHeader.offsetDeltaType:
             byte = try next()
             var distance = UInt64(byte & 0x7F)
@@ -70,11 +75,11 @@ final class GitPackReader {
                 distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
             }
             guard distance > 0, distance <= offset else { throw malformed("delta base offset out of range") }
-            return GitPackEntryHeader(kind: .offsetDelta(baseOffset: offset - distance), size: size, dataOffset: offset + UInt64(at))
+            return GitPackEntryHeader(kind: .offsetDelta(baseOffset: offset - distance), type: type, size: size, dataOffset: offset + UInt64(at))
         case GitPackEntryHeader.referenceDeltaType:
             guard at + 20 <= count else { throw malformed("truncated delta base id") }
             let base = GitOID(bytes: Array(bytes[at..<(at + 20)]))!
-            return GitPackEntryHeader(kind: .referenceDelta(base: base), size: size, dataOffset: offset + UInt64(at + 20))
+            return GitPackEntryHeader(kind: .referenceDelta(base: base), type: type, size: size, dataOffset: offset + UInt64(at + 20))
         default:
             throw malformed("unknown object type \(type)")
         }
@@ -97,6 +102,36 @@ final class GitPackReader {
     }
 
     private static let chunkSize = 1 << 20
+
+    /// Inflates the zlib stream stored in `[start, end)` and hands the output to `body` in pieces.
+    func inflate(from start: UInt64, to end: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        func malformed(_ reason: String) -> GitPackError { .malformedEntry(index.packPath, offset: start, reason: reason) }
+        var stream = z_stream()
+        guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw malformed("zlib init failed") }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: 256 * 1024)
+        var finished = false
+        try copy(from: start, to: end) { compressed in
+            guard !finished else { return }
+            stream.next_in = UnsafeMutablePointer(mutating: compressed.baseAddress!.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(compressed.count)
+            repeat {
+                let (code, produced) = output.withUnsafeMutableBytes { space -> (Int32, Int) in
+                    stream.next_out = space.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(space.count)
+                    let code = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    return (code, space.count - Int(stream.avail_out))
+                }
+                if produced > 0 { try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
+                if code == Z_STREAM_END {
+                    finished = true
+                    return
+                }
+                guard code == Z_OK || code == Z_BUF_ERROR else { throw malformed("zlib error \(code)") }
+            } while stream.avail_in > 0 || stream.avail_out == 0
+        }
+        guard finished else { throw malformed("compressed data ends early") }
+    }
 
     private func read(_ bytes: inout [UInt8], at offset: UInt64) throws -> Int {
         try bytes.withUnsafeMutableBytes { try read(into: $0, at: offset) }

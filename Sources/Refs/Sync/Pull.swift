@@ -97,7 +97,7 @@ public enum Pull {
                 throw FormatError.verification("pull: remote catalog changes \(change.path), which is immutable; nothing was changed")
             }
         }
-        let digests = try BlobDigests.compute(added.map(\.oid), in: repository)
+        let digests = try repository.blobDigests(added.map(\.oid))
         for (path, oid) in added {
             let expected = path.dropFirst("digests/".count).replacingOccurrences(of: "/", with: "")
             if digests[oid]?.hex != expected {

@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+@testable import ObjectStore
+
+/// `blobDigests` reads blobs stored whole in a pack straight from it, and everything else through
+/// libgit2; either way the digest is the SHA-256 of the content as written (hashed in one go).
+final class GitBlobDigestsTests: GitTestCase {
+    private func expected(_ bytes: [UInt8]) -> SHA256Digest { SHA256Digest.of(bytes) }
+
+    func testEveryWayABlobIsStoredGivesTheDigestOfItsContent() throws {
+        let text = Array((0..<3000).map { "line \($0) of a transcript that repeats a lot\n" }.joined().utf8)
+        var edited = text
+        edited[100] = UInt8(ascii: "#")
+        let large = try randomBytes(17 << 20)  // over the threshold, so the workers run
+        let contents = [text, edited, large, Array("small\n".utf8), []]
+        let blobs = try contents.map { try repo.writeBlob($0) }
+        let tree = try repo.writeTree(paths: blobs.enumerated().map { (path: "f\($0.offset)", oid: $0.element, mode: TreeEntry.Mode.blob) })
+        let tip = try repo.createCommit(tree: tree, parents: [], message: "blobs\n", author: alice, sign: nil)
+        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: nil, message: "test")
+        let wanted = Dictionary(uniqueKeysWithValues: zip(blobs, contents.map(expected)))
+
+        // Loose, then packed by stock git (one of the two texts becomes a delta of the other).
+        for stage in ["loose", "packed"] {
+            if stage == "packed" {
+                try git("gc", "--quiet")
+                XCTAssertTrue(try git("count-objects", "-v").text.hasPrefix("count: 0\n"), "everything is packed")
+                let pack = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").first { $0.hasSuffix(".idx") })
+                let listing = try run("/usr/bin/git", ["verify-pack", "-v", repoPath + "/objects/pack/" + pack]).lines
+                XCTAssertTrue(listing.contains { $0.contains(" blob ") && $0.split(separator: " ", omittingEmptySubsequences: true).count >= 7 },
+                              "one text is stored as a delta")
+            }
+            for workers in [1, 2] {
+                XCTAssertEqual(try repo.blobDigests(blobs, workers: workers), wanted, "\(stage), \(workers) workers")
+            }
+        }
+        XCTAssertThrowsError(try repo.blobDigests([tree])) { XCTAssertTrue("\($0)".contains("not a blob"), "\($0)") }
+    }
+
+    func testADamagedPackedBlobIsAnErrorNotADigest() throws {
+        let text = Array((0..<3000).map { "entry \($0)\n" }.joined().utf8)
+        let blob = try repo.writeBlob(text)
+        let tree = try repo.writeTree(paths: [(path: "f", oid: blob, mode: TreeEntry.Mode.blob)])
+        let tip = try repo.createCommit(tree: tree, parents: [], message: "one\n", author: alice, sign: nil)
+        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: nil, message: "test")
+        try git("-c", "pack.compression=0", "gc", "--quiet")
+        let packDirectory = repoPath + "/objects/pack"
+        let pack = packDirectory + "/" + (try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".pack") }))
+        var bytes = try XCTUnwrap(FileManager.default.contents(atPath: pack))
+        bytes[try XCTUnwrap(bytes.range(of: Data("entry 1500".utf8))).lowerBound] = UInt8(ascii: "E")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: pack)
+        try bytes.write(to: URL(fileURLWithPath: pack))
+        // zlib's own checksum no longer matches: the read fails instead of hashing other bytes.
+        XCTAssertThrowsError(try GitRepository.open(at: repoPath).blobDigests([blob]))
+    }
+}
