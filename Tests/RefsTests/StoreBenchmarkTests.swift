@@ -60,6 +60,17 @@ final class StoreBenchmarkTests: XCTestCase {
                 .write(to: URL(fileURLWithPath: (keep as NSString).appendingPathComponent("ids.txt")))
         }
 
+        // Loose objects, as the imports left them; then packed, as after `gaitstore gc`.
+        var generator = SplitMix(seed: 3)
+        try measureQueries(storePath: storePath, built: built, state: "loose objects", generator: &generator)
+        let gcStart = Date()
+        try Store.open(at: storePath).repository.repack(gracePeriod: 0)
+        report("gc of the catalog: %.1f s", Date().timeIntervalSince(gcStart))
+        try measureQueries(storePath: storePath, built: built, state: "after gc", generator: &generator)
+    }
+
+    /// Times ls, show and diff the way the CLI runs them, checking what each returns.
+    private func measureQueries(storePath: String, built: [BenchPack], state: String, generator: inout SplitMix) throws {
         // ls: open the store and read every pack's metadata, as `gaitstore ls` does.
         var listed: [PackMeta] = []
         let ls = try Timings.measure(runs: 20) {
@@ -67,10 +78,9 @@ final class StoreBenchmarkTests: XCTestCase {
             listed = try store.allMeta(in: try store.catalogTree())
         }
         XCTAssertEqual(listed.map(\.id), built.map(\.id).sorted())
-        report("ls of %d packs: %@", listed.count, ls.summary)
+        report("ls of %d packs, %@: %@", listed.count, state, ls.summary)
 
         // show: open, resolve a 12-character prefix, read the meta and the file list with digests.
-        var generator = SplitMix(seed: 3)
         let shown = (0..<200).map { _ in built[Int(generator.next() % UInt64(built.count))] }
         var shownIndex = 0
         let show = try Timings.measure(runs: shown.count) {
@@ -86,14 +96,14 @@ final class StoreBenchmarkTests: XCTestCase {
                 XCTAssertEqual(files.first { $0.path == path }?.sha256, digest, path)
             }
         }
-        report("show by 12-char prefix: %@", show.summary)
+        report("show by 12-char prefix, %@: %@", state, show.summary)
         let showFull = try Timings.measure(runs: 50) {
             let store = try Store.open(at: storePath)
             let tree = try store.catalogTree()
             _ = try store.meta(built[7].id, in: tree)
             _ = try store.files(of: built[7].id, in: tree)
         }
-        report("show by full id: %@", showFull.summary)
+        report("show by full id, %@: %@", state, showFull.summary)
 
         // diff: two stored packs on an open store, checked against the same diff of their zips.
         let store = try Store.open(at: storePath)
@@ -111,7 +121,27 @@ final class StoreBenchmarkTests: XCTestCase {
             if try store.diff(a, b).changed { changed += 1 }
         }
         XCTAssertEqual(changed, pairs.filter { $0.0 != $0.1 }.count)
-        report("diff of two stored packs (open store): %@", diff.summary)
+        report("diff of two stored packs (open store), %@: %@", state, diff.summary)
+
+        // Where a diff's time goes: the public steps `Store.diff` is made of, timed one by one.
+        var steps: [(String, [Double])] = [("catalog tip and tree", []), ("packTree lookup x2", []),
+                                           ("archive(_:) x2", []), ("PackDiff.side(archive:) x2", []), ("diffTrees", [])]
+        func step(_ index: Int, _ body: () throws -> Void) rethrows {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            steps[index].1.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        for (a, b) in pairs.prefix(300) {
+            var tree: GitOID?, left: GitOID?, right: GitOID?
+            var archives: [StoredPackArchive] = []
+            try step(0) { tree = try store.catalogTree() }
+            try step(1) { left = try store.packTree(a, in: tree); right = try store.packTree(b, in: tree) }
+            try step(2) { archives = [try store.archive(a), try store.archive(b)] }
+            try step(3) { for archive in archives { _ = try PackDiff.side(archive: archive) } }
+            try step(4) { _ = try store.repository.diffTrees(left, right) }
+        }
+        report("diff steps, %@ (median ms): %@", state,
+               steps.map { String(format: "%@ %.3f", $0.0, $0.1.sorted()[$0.1.count / 2]) }.joined(separator: ", "))
     }
 
     private func report(_ format: String, _ arguments: CVarArg...) {
