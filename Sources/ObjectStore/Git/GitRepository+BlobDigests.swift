@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 extension GitRepository {
@@ -26,28 +25,10 @@ extension GitRepository {
             let hasher = BlobHasher(repository: self, packs: packs)
             return try Dictionary(uniqueKeysWithValues: sized.map { ($0.0, try hasher.digest(of: $0.0)) })
         }
-        var results = [[GitOID: SHA256Digest]](repeating: [:], count: count)
-        var failures = [Error?](repeating: nil, count: count)
-        let repositoryPath = path
-        results.withUnsafeMutableBufferPointer { out in
-            failures.withUnsafeMutableBufferPointer { errs in
-                let outBase = out.baseAddress!, errBase = errs.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: count) { worker in
-                    do {
-                        let hasher = BlobHasher(repository: try GitRepository.open(at: repositoryPath), packs: packs)
-                        var mine = [GitOID: SHA256Digest]()
-                        for index in stride(from: worker, to: sized.count, by: count) {
-                            mine[sized[index].0] = try hasher.digest(of: sized[index].0)
-                        }
-                        outBase[worker] = mine
-                    } catch {
-                        errBase[worker] = error
-                    }
-                }
-            }
+        let digests = try concurrentMap(sized.map(\.0), workers: count) { repository in
+            BlobHasher(repository: repository, packs: packs).digest(of:)
         }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return results.reduce(into: [:]) { $0.merge($1) { first, _ in first } }
+        return Dictionary(zip(sized.map(\.0), digests), uniquingKeysWith: { first, _ in first })
     }
 }
 

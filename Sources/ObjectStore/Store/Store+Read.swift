@@ -10,15 +10,14 @@ extension Store {
     /// digests through the index would mean walking every file the store holds.
     public func files(of id: String, in tree: GitOID?) throws -> [StoredFile] {
         guard let packTree = try packTree(id, in: tree) else { throw FormatError.invalid("unknown pack id \(id)") }
-        return try repository.walkTree(packTree).map { path, entry in
-            var hasher = SHA256Hasher()
-            var size = 0
-            try repository.streamBlob(entry.oid) { chunk in hasher.update(chunk); size += chunk.count }
-            let digest = hasher.finalize()
+        let entries = try repository.walkTree(packTree)
+        let digests = try repository.blobDigests(entries.map(\.entry.oid))
+        return try entries.map { path, entry in
+            let digest = digests[entry.oid]!
             guard try blob(for: digest, in: tree) == entry.oid else {
                 throw FormatError.verification("\(path) of pack \(id) (object \(entry.oid.hex)) no longer matches its SHA-256; run gaitstore fsck")
             }
-            return StoredFile(path: path, sha256: digest.hex, size: size)
+            return StoredFile(path: path, sha256: digest.hex, size: try repository.blobSize(entry.oid))
         }
     }
 

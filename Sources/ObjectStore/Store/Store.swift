@@ -192,32 +192,11 @@ public final class Store {
 
     /// Streams each file into a git blob. libgit2 handles are per thread, so each worker opens its own.
     private func writeBlobs(_ files: [ImportCandidate.File], workers: Int) throws -> [SHA256Digest: GitOID] {
-        guard !files.isEmpty else { return [:] }
         let ordered = files.sorted { $0.size > $1.size }
-        let count = min(workers, ordered.count)
-        var results = [[SHA256Digest: GitOID]](repeating: [:], count: count)
-        var failures = [Error?](repeating: nil, count: count)
-        let repositoryPath = path
-        results.withUnsafeMutableBufferPointer { out in
-            failures.withUnsafeMutableBufferPointer { errs in
-                let outBase = out.baseAddress!, errBase = errs.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: count) { worker in
-                    do {
-                        let repository = try GitRepository.open(at: repositoryPath)
-                        var mine: [SHA256Digest: GitOID] = [:]
-                        for index in stride(from: worker, to: ordered.count, by: count) {
-                            let file = ordered[index]
-                            mine[file.sha256] = try Store.writeBlob(file, into: repository)
-                        }
-                        outBase[worker] = mine
-                    } catch {
-                        errBase[worker] = error
-                    }
-                }
-            }
+        let oids = try repository.concurrentMap(ordered, workers: workers) { repository in
+            { file in try Store.writeBlob(file, into: repository) }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return results.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
+        return Dictionary(zip(ordered.map(\.sha256), oids), uniquingKeysWith: { first, _ in first })
     }
 
     /// Writes one file's bytes as a blob, checking on the way in that they still hash to what was verified.
