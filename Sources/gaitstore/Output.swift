@@ -79,7 +79,9 @@ struct CommandFailure: Error {
     }
 }
 
-/// Runs a command body, turning every library error into a `CommandFailure`.
+/// Runs a command body, turning every library error into a `CommandFailure` with the contract's
+/// exit code: a damaged object is a verification failure (2), a remote that cannot be reached,
+/// trusted or logged into an I/O failure (1), anything else unexplained bad input (6).
 func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws {
     do {
         try body()
@@ -89,6 +91,12 @@ func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws 
         throw exit
     } catch let error as FormatError {
         throw CommandFailure(error: error, operation: operation, json: json)
+    } catch let error as GitError where error.isDamagedObject {
+        throw CommandFailure(error: FormatError.verification(String(describing: error)), operation: operation, json: json)
+    } catch let error as GitError where error.isIOFailure {
+        throw CommandFailure(error: FormatError(.internalFailure, String(describing: error)), operation: operation, json: json)
+    } catch let error as GitRemoteError where error.isConnectionFailure {
+        throw CommandFailure(error: FormatError(.internalFailure, String(describing: error)), operation: operation, json: json)
     } catch {
         throw CommandFailure(error: FormatError.invalid(String(describing: error)), operation: operation, json: json)
     }

@@ -55,18 +55,12 @@ struct RemoteRemove: ParsableCommand {
 }
 
 /// Runs a transfer with a progress line on a terminal (DESIGN.md §4), ending the line even when
-/// the transfer fails so the error starts on its own line. A remote that could not be reached,
-/// trusted or logged into is an I/O failure (exit 1), not bad input.
+/// the transfer fails so the error starts on its own line. (`perform` gives a remote that could
+/// not be reached, trusted or logged into exit 1.)
 func transferring<T>(_ verb: String, _ body: (((GitTransferProgress) -> Void)?) throws -> T) throws -> T {
     let line = TransferProgressLine.onTerminal(verb)
     defer { line?.finish() }
-    do {
-        return try body(line?.callback)
-    } catch let error as GitRemoteError where error.isConnectionFailure {
-        throw FormatError(.internalFailure, String(describing: error))
-    } catch let error as GitError where error.isIOFailure {
-        throw FormatError(.internalFailure, String(describing: error))
-    }
+    return try body(line?.callback)
 }
 
 struct PushCommand: ParsableCommand {

@@ -135,6 +135,8 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
             types[try objectType(object.oid)] = types[try objectType(object.oid)] ?? object
         }
         XCTAssertEqual(Set(types.keys), ["blob", "tree", "commit"])
+        let ids = try gs(["ls"]).stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        XCTAssertEqual(ids.count, 2)
         for (type, object) in types {
             let original = try Data(contentsOf: URL(fileURLWithPath: object.path))
             var damaged = original
@@ -144,7 +146,12 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
             let r = try gs(["fsck"])
             XCTAssertEqual(r.status, 2, "\(type) \(object.oid): \(r.stdout)")
             XCTAssertTrue(r.stdout.contains(object.oid) || type != "blob", "\(type): \(r.stdout)")
-            if type == "blob" { XCTAssertTrue(r.stdout.contains("in pack "), r.stdout) }
+            if type == "blob" {
+                XCTAssertTrue(r.stdout.contains("in pack "), r.stdout)
+                // show re-reads the files it lists: damage is a verification failure, not bad input.
+                let statuses = try ids.map { try gs(["show", $0]).status }
+                XCTAssertTrue(statuses.contains(2) && !statuses.contains(6), "\(statuses)")
+            }
             try original.write(to: URL(fileURLWithPath: object.path))
         }
         XCTAssertEqual(try gs(["fsck"]).status, 0)

@@ -33,6 +33,12 @@ public struct GitError: Error, CustomStringConvertible {
 
     var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 
+    /// A stored object could not be inflated or does not hash to its name: the repository is
+    /// damaged (`fsck` names what), which is a verification failure, not bad input.
+    public var isDamagedObject: Bool {
+        [GIT_ERROR_ZLIB, GIT_ERROR_ODB].contains { $0.rawValue == klass } && !isNotFound
+    }
+
     /// The system, network, TLS, ssh or HTTP layer failed, as when a remote cannot be reached or
     /// spoken to (libgit2 reports a refused connection as an OS error).
     public var isIOFailure: Bool {
