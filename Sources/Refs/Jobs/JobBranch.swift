@@ -41,15 +41,16 @@ public enum JobBranch {
 
     public static func snapshot(_ commit: GitOID, in repository: GitRepository) throws -> Snapshot {
         let tree = try repository.readCommit(commit).tree
-        func file(_ name: String) throws -> JSONValue? {
-            guard let entry = try repository.treeEntry(tree, path: name) else { return nil }
-            return try JSONParser.parse(try repository.readBlob(entry.oid))
-        }
-        guard let state = try file(stateFile), let event = try file(eventFile) else {
+        guard let state = try jsonFile(stateFile, in: tree, repository), let event = try jsonFile(eventFile, in: tree, repository) else {
             throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(stateFile) or \(eventFile))")
         }
         return Snapshot(commit: commit, state: try Job.State.decode(state, strict: true),
-                        event: try Job.Event.decode(event, strict: true), lease: try file(leaseFile))
+                        event: try Job.Event.decode(event, strict: true), lease: try jsonFile(leaseFile, in: tree, repository))
+    }
+
+    private static func jsonFile(_ name: String, in tree: GitOID, _ repository: GitRepository) throws -> JSONValue? {
+        guard let entry = try repository.treeEntry(tree, path: name) else { return nil }
+        return try JSONParser.parse(try repository.readBlob(entry.oid))
     }
 
     /// One event of a job's history and the commit that records it.
@@ -61,21 +62,28 @@ public enum JobBranch {
     /// Every event, oldest first, reading only each commit's event file: gait's state holds every
     /// checkpoint, so decoding every snapshot's state would make a long job's timeline quadratic.
     public static func timeline(_ jobID: String, in store: Store) throws -> [Entry] {
-        guard let tip = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
-        let repository = store.repository
-        return try repository.commitLog(from: tip, firstParentOnly: true).reversed().map { commit in
-            let tree = try repository.readCommit(commit).tree
-            guard let entry = try repository.treeEntry(tree, path: eventFile) else {
+        try eventCommits(jobID, in: store).map { commit in
+            guard let event = try jsonFile(eventFile, in: try store.repository.readCommit(commit).tree, store.repository) else {
                 throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(eventFile))")
             }
-            return Entry(commit: commit, event: try Job.Event.decode(try JSONParser.parse(try repository.readBlob(entry.oid)), strict: true))
+            return Entry(commit: commit, event: try Job.Event.decode(event, strict: true))
         }
     }
 
     /// Every event commit, oldest first (first-parent chain).
     public static func history(_ jobID: String, in store: Store) throws -> [Snapshot] {
+        try history(from: try store.repository.resolveReference(JobRefName.reference(for: jobID)), in: store.repository)
+    }
+
+    /// The snapshots of the first-parent chain ending at `tip` (a fetched one, say), oldest first.
+    public static func history(from tip: GitOID?, in repository: GitRepository) throws -> [Snapshot] {
+        guard let tip else { return [] }
+        return try repository.commitLog(from: tip, firstParentOnly: true).reversed().map { try snapshot($0, in: repository) }
+    }
+
+    private static func eventCommits(_ jobID: String, in store: Store) throws -> [GitOID] {
         guard let tip = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
-        return try store.repository.commitLog(from: tip, firstParentOnly: true).reversed().map { try snapshot($0, in: store.repository) }
+        return try store.repository.commitLog(from: tip, firstParentOnly: true).reversed()
     }
 
     /// Ids of every job in the store, sorted.

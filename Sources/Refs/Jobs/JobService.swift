@@ -75,22 +75,25 @@ public enum JobService {
     /// Where the history's snapshots differ from the replay of its events (state and lease), or why
     /// it does not replay at all.
     static func replayProblems(_ history: [JobBranch.Snapshot], jobID: String) -> [String] {
-        var replayed: [JobRecord] = []
+        func canonical(_ value: JSONValue?) -> [UInt8]? { value.flatMap { try? CanonicalJSON.encode($0) } }
+        var problems: [String] = []
+        var position = 0
         do {
-            _ = try JobMachine.replay(history.map(\.event)) { replayed.append($0) }
+            // Compared as each record is made, so no intermediate record (each with every event
+            // so far) is kept.
+            _ = try JobMachine.replay(history.map(\.event)) { record in
+                let snapshot = history[position]
+                position += 1
+                let place = "job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision))"
+                if canonical(record.state.json) != canonical(snapshot.state.json) {
+                    problems.append("\(place): \(JobBranch.stateFile) differs from the replay of its history")
+                }
+                if canonical(record.lease?.json) != canonical(snapshot.lease) {
+                    problems.append("\(place): \(JobBranch.leaseFile) differs from the replay of its history")
+                }
+            }
         } catch {
             return ["job \(jobID): history does not replay: \(error)"]
-        }
-        var problems: [String] = []
-        func canonical(_ value: JSONValue?) -> [UInt8]? { value.flatMap { try? CanonicalJSON.encode($0) } }
-        for (snapshot, record) in zip(history, replayed) {
-            let place = "job \(jobID) commit \(snapshot.commit.hex) (revision \(snapshot.event.revision))"
-            if canonical(record.state.json) != canonical(snapshot.state.json) {
-                problems.append("\(place): \(JobBranch.stateFile) differs from the replay of its history")
-            }
-            if canonical(record.lease?.json) != canonical(snapshot.lease) {
-                problems.append("\(place): \(JobBranch.leaseFile) differs from the replay of its history")
-            }
         }
         return problems
     }

@@ -55,7 +55,7 @@ public enum Pull {
             guard let id = JobRefName.jobID(fromReference: localName) else {
                 throw FormatError.verification("pull: remote ref \(localName) is not a valid job ref; nothing was changed")
             }
-            let history = try repository.commitLog(from: tip, firstParentOnly: true).reversed().map { try JobBranch.snapshot($0, in: repository) }
+            let history = try JobBranch.history(from: tip, in: repository)
             do { try JobService.verifyReplay(history, jobID: id) } catch {
                 throw FormatError.verification("pull: job \(id): \(error); nothing was changed")
             }
