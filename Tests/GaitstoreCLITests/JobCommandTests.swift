@@ -107,13 +107,13 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         let lock = path("store") + "/gaitstore-locks/\(digest).lock"
         XCTAssertTrue(FileManager.default.fileExists(atPath: lock), "the submit took the job's lock")
         let script = """
-        flock '\(lock)' sleep 8 &
+        flock '\(lock)' sleep 8 >/dev/null 2>&1 &
         holder=$!
         sleep 0.3
         start=$(date +%s%N)
         '\(CLI.binary.path)' job checkpoint add held --summary waited >/dev/null || echo FAIL
         echo $(( ($(date +%s%N) - start) / 1000000 ))
-        kill $holder
+        pkill -P $holder; kill $holder
         """
         let run = try CLI.shell(script, environment: env)
         let lines = run.stdout.split(separator: "\n")
@@ -122,6 +122,14 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         XCTAssertGreaterThanOrEqual(waited, 4_900, "did not wait for the holder")
         XCTAssertLessThan(waited, 7_500, "waited for the holder to finish")
         XCTAssertEqual(try events("held").count, 2)
+
+        // A lock that cannot be taken at all (its folder is a file) is skipped, not fatal.
+        let locks = path("store") + "/gaitstore-locks"
+        try FileManager.default.removeItem(atPath: locks)
+        XCTAssertTrue(FileManager.default.createFile(atPath: locks, contents: Data()))
+        let unlocked = try gs(["job", "checkpoint", "add", "held", "--summary", "unlocked"])
+        XCTAssertEqual(unlocked.status, 0, unlocked.stderr)
+        XCTAssertEqual(try events("held").count, 3)
     }
 
     func testAWriterKilledMidAppendLeavesTheJobAtAnEvent() throws {

@@ -15,13 +15,15 @@ final class SyncTests: TemporaryDirectoryTestCase {
 
     func git(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/git")) }
 
-    /// Waits, up to five seconds, until a server just started answers stock git for `url`.
+    /// Waits, up to five seconds, until a server just started answers stock git for `url`; fails the
+    /// test if it never does, so a server that did not start is named as such.
     /// (A `for ... where` loop would not stop at the first answer: it runs every iteration.)
     func waitUntilListed(_ url: String) throws {
         for _ in 0..<100 {
             if try git(["ls-remote", url]).status == 0 { return }
             usleep(50_000)
         }
+        XCTFail("\(url) never answered")
     }
 
     /// Stores a, b, c, each trusting a's and b's keys.

@@ -26,7 +26,7 @@ struct GitLocalObjectTransfer {
         }
         guard !objects.isEmpty else { return }
         try writePack(of: objects)
-        if let missing = objects.first(where: { !destination.containsObject($0) }) {
+        if let missing = objects.first(where: { !destination.contains($0) }) {
             throw GitRemoteError.incompleteTransfer(label, missing: missing.hex)
         }
     }

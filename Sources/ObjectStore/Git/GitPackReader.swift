@@ -27,13 +27,13 @@ struct GitPackEntryHeader {
 final class GitPackReader {
     private let index: GitPackIndex
     private let descriptor: Int32
-    private let objectAtOffset: [UInt64: Int]
+    /// Built on first use: only the pack writer's offset deltas ask, and hashing never does.
+    private lazy var objectAtOffset = Dictionary(uniqueKeysWithValues: index.offsets.enumerated().map { ($1, $0) })
 
     init(index: GitPackIndex) throws {
         descriptor = open(index.packPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw GitPackError.unreadable(index.packPath, reason: String(cString: strerror(errno))) }
         self.index = index
-        objectAtOffset = Dictionary(uniqueKeysWithValues: index.offsets.enumerated().map { ($1, $0) })
     }
 
     deinit { close(descriptor) }

@@ -8,6 +8,7 @@ enum GitPktLine {
     static let maxPayload = 65516
 
     static func encode(_ payload: [UInt8]) -> [UInt8] {
+        precondition(payload.count <= maxPayload, "a pkt-line payload of \(payload.count) bytes")
         let length = payload.count + 4
         let digits = Array("0123456789abcdef".utf8)
         return [digits[(length >> 12) & 0xF], digits[(length >> 8) & 0xF], digits[(length >> 4) & 0xF], digits[length & 0xF]] + payload

@@ -51,16 +51,8 @@ struct GitPushCommand {
     func rejection(current: GitOID?, in repository: GitRepository) -> String? {
         guard let new else { return current == nil ? GitPushResult.remoteRefMissing : nil }
         guard !force, let current, current != new else { return nil }
-        guard repository.containsObject(current) else { return GitPushResult.fetchFirst }
+        guard repository.contains(current) else { return GitPushResult.fetchFirst }
         let fastForward = (try? repository.isAncestor(current, of: new)) ?? false
         return fastForward ? nil : GitPushResult.nonFastForward
-    }
-}
-
-extension GitRepository {
-    /// Whether the object database holds `oid` (loose or packed, re-scanning packs on a miss).
-    func containsObject(_ oid: GitOID) -> Bool {
-        guard let odb = try? odb() else { return false }
-        return oid.withRaw { git_odb_exists(odb, $0) } == 1
     }
 }

@@ -75,11 +75,6 @@ final class GitRemoteSession {
         (git_remote_pushurl(remote) ?? git_remote_url(remote)).map { String(cString: $0) } ?? label
     }
 
-    /// Where a fetch comes from: the URL after git's `insteadOf` rewriting.
-    var fetchURL: String {
-        git_remote_url(remote).map { String(cString: $0) } ?? label
-    }
-
     /// The directory a URL names when libgit2 would use its local transport for it, else nil.
     /// libgit2's rule on POSIX: `file://` URLs, and anything else without a `:` (with a `:` it is
     /// an ssh address, scp-style, or another scheme).

@@ -42,7 +42,7 @@ extension GitRepository {
         guard !refspecs.isEmpty else { return [] }
         let session = try GitRemoteSession.open(remoteOrURL, in: self)
         session.progress = progress
-        if let path = try GitRemoteSession.localRepositoryPath(forURL: session.fetchURL) {
+        if let path = try GitRemoteSession.localRepositoryPath(forURL: session.url) {
             return try GitLocalFetch(into: self, sourcePath: path, session: session).fetch(refspecs)
                 .sorted { pathPrecedes($0.name, $1.name) }
         }

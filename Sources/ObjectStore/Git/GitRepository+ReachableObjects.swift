@@ -14,7 +14,7 @@ extension GitRepository {
         defer { git_revwalk_free(walk) }
 
         var listing = ObjectListing(repository: self)
-        for have in haves where containsObject(have) {
+        for have in haves where contains(have) {
             try listing.markUninteresting(have, walk: walk)
         }
         for tip in tips {

@@ -14,6 +14,14 @@ public enum CatalogLayout {
         return "digests/\(hex.prefix(2))/\(hex.dropFirst(2))"
     }
 
+    /// The SHA-256 a path inside `digests/` (`ab/cdef…`) files its blob under: `digestPath`
+    /// read backwards. Nil for a path of any other shape.
+    public static func digest(filedAt relativePath: String) -> SHA256Digest? {
+        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2 else { return nil }
+        return SHA256Digest(hex: String(parts[0] + parts[1]))
+    }
+
     /// The fan-out directory of an id, or the start of it for a one-character prefix.
     static func fanout(_ id: String) -> String {
         let plain = id.hasPrefix("pack_") ? String(id.dropFirst(5)) : id

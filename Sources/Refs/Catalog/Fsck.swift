@@ -62,7 +62,7 @@ public enum Fsck {
         // Every file by its SHA-256 name.
         do {
             for (path, entry) in try repository.walkTree(try subtree(tree, "digests", repository)) {
-                let expected = path.replacingOccurrences(of: "/", with: "")
+                let expected = CatalogLayout.digest(filedAt: path)?.hex ?? path
                 let where_ = owners[entry.oid].map { " in pack \($0.sorted().joined(separator: ", "))" } ?? ""
                 do {
                     var hasher = SHA256Hasher()

@@ -99,8 +99,8 @@ public enum Pull {
         }
         let digests = try repository.blobDigests(added.map(\.oid))
         for (path, oid) in added {
-            let expected = path.dropFirst("digests/".count).replacingOccurrences(of: "/", with: "")
-            if digests[oid]?.hex != expected {
+            let expected = CatalogLayout.digest(filedAt: String(path.dropFirst("digests/".count)))
+            if expected == nil || digests[oid] != expected {
                 throw FormatError.verification("pull: object \(oid.hex) (\(path)) does not hash to its name; nothing was changed")
             }
         }
@@ -123,7 +123,7 @@ public enum Pull {
         guard let localTree, let index = try repository.treeEntry(localTree, path: "digests"), index.mode == .tree else { return [:] }
         var digests = [GitOID: SHA256Digest]()
         for (path, entry) in try repository.walkTree(index.oid) {
-            if let digest = SHA256Digest(hex: path.replacingOccurrences(of: "/", with: "")) { digests[entry.oid] = digest }
+            if let digest = CatalogLayout.digest(filedAt: path) { digests[entry.oid] = digest }
         }
         return digests
     }
