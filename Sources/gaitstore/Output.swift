@@ -79,9 +79,28 @@ struct CommandFailure: Error {
     }
 }
 
+extension FormatError {
+    /// Any error a command body throws, as the contract's kind of failure: a damaged stored
+    /// object is a verification failure (2), a remote that cannot be reached, trusted or logged
+    /// into an I/O failure (1), anything else unexplained bad input (6).
+    init(classifying error: Error) {
+        switch error {
+        case let error as FormatError:
+            self = error
+        case let error as GitError where error.isDamagedObject:
+            self = .verification(String(describing: error))
+        case let error as GitError where error.isIOFailure:
+            self = FormatError(.internalFailure, String(describing: error))
+        case let error as GitRemoteError where error.isConnectionFailure:
+            self = FormatError(.internalFailure, String(describing: error))
+        default:
+            self = .invalid(String(describing: error))
+        }
+    }
+}
+
 /// Runs a command body, turning every library error into a `CommandFailure` with the contract's
-/// exit code: a damaged object is a verification failure (2), a remote that cannot be reached,
-/// trusted or logged into an I/O failure (1), anything else unexplained bad input (6).
+/// exit code (`FormatError(classifying:)`).
 func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws {
     do {
         try body()
@@ -89,16 +108,8 @@ func perform(_ operation: String, json: Bool, _ body: () throws -> Void) throws 
         throw failure
     } catch let exit as ExitCode {
         throw exit
-    } catch let error as FormatError {
-        throw CommandFailure(error: error, operation: operation, json: json)
-    } catch let error as GitError where error.isDamagedObject {
-        throw CommandFailure(error: FormatError.verification(String(describing: error)), operation: operation, json: json)
-    } catch let error as GitError where error.isIOFailure {
-        throw CommandFailure(error: FormatError(.internalFailure, String(describing: error)), operation: operation, json: json)
-    } catch let error as GitRemoteError where error.isConnectionFailure {
-        throw CommandFailure(error: FormatError(.internalFailure, String(describing: error)), operation: operation, json: json)
     } catch {
-        throw CommandFailure(error: FormatError.invalid(String(describing: error)), operation: operation, json: json)
+        throw CommandFailure(error: FormatError(classifying: error), operation: operation, json: json)
     }
 }
 

@@ -91,10 +91,8 @@ struct PackVerdict {
             }
             let result = try source.verify(options)
             return PackVerdict(pack: pack, outcome: .verified(result, ok: result.ok(requireSignature: options.requireSignature)))
-        } catch let error as FormatError {
-            return PackVerdict(pack: pack, outcome: .failed(error, fromLibrary: true))
         } catch {
-            return PackVerdict(pack: pack, outcome: .failed(.invalid(String(describing: error)), fromLibrary: false))
+            return PackVerdict(pack: pack, outcome: .failed(FormatError(classifying: error), fromLibrary: error is FormatError))
         }
     }
 

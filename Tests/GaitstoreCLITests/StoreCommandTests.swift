@@ -149,8 +149,10 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
             if type == "blob" {
                 XCTAssertTrue(r.stdout.contains("in pack "), r.stdout)
                 // show re-reads the files it lists: damage is a verification failure, not bad input.
-                let statuses = try ids.map { try gs(["show", $0]).status }
-                XCTAssertTrue(statuses.contains(2) && !statuses.contains(6), "\(statuses)")
+                for command in [["show"], ["pack", "verify"]] {
+                    let statuses = try ids.map { try gs(command + [$0]).status }
+                    XCTAssertTrue(statuses.contains(2) && !statuses.contains(6), "\(command): \(statuses)")
+                }
             }
             try original.write(to: URL(fileURLWithPath: object.path))
         }

@@ -34,21 +34,29 @@ public final class StoredPackArchive: PackArchive {
         if entry.uncompressedSize > UInt64(ZipLimits.default.maxEntrySize) {
             throw FormatError.invalid("\(entry.name): entry too large")
         }
-        return try repository.readBlob(entry.oid)
+        return try reading(entry) { try repository.readBlob(entry.oid) }
     }
 
     public func stream(_ entry: Entry, chunk: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try repository.streamBlob(entry.oid, chunk)
+        try reading(entry) { try repository.streamBlob(entry.oid, chunk) }
     }
 
     public func sha256(_ entry: Entry) throws -> (digest: SHA256Digest, size: Int) {
         var hasher = SHA256Hasher()
         var size = 0
-        try repository.streamBlob(entry.oid) { chunk in
+        try stream(entry) { chunk in
             hasher.update(chunk)
             size += chunk.count
         }
         return (hasher.finalize(), size)
+    }
+
+    /// A stored object that cannot be read back intact is damage in the store: a verification
+    /// failure naming the entry, as a tampered zip member is.
+    private func reading<T>(_ entry: Entry, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as GitError where error.isDamagedObject {
+            throw FormatError.verification("\(entry.name): stored object \(entry.oid.hex) is damaged: \(error.message)")
+        }
     }
 }
 

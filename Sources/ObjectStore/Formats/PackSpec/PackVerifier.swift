@@ -183,6 +183,7 @@ public enum PackVerifier {
                 if let zipError = error as? ZipError, case .entryTooLarge = zipError {
                     throw FormatError.invalid("hash \(entry.name): zip entry too large")
                 }
+                if let formatError = error as? FormatError { throw formatError }  // names the entry itself
                 throw FormatError.invalid("hash \(entry.name): \(error)")
             }
             result[entry.name] = digests[i]
