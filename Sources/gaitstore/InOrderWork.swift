@@ -6,7 +6,7 @@ import Foundation
 /// bounded however many items there are.
 struct InOrderWork<Item, Output> {
     let width: Int
-    var window = 64
+    let window = 64
 
     init(width: Int) {
         self.width = max(1, width)

@@ -213,9 +213,8 @@ enum PackSource {
     case stored(Store, id: String, kind: PackKind, tree: GitOID)
 
     init(_ text: String, store storePath: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) {
-            self = isDirectory.boolValue ? .directory(try DirectoryPack(directory: text)) : .file(text)
+        if FileBytes.exists(text) {
+            self = FileBytes.isDirectory(text) ? .directory(try DirectoryPack(directory: text)) : .file(text)
             return
         }
         guard let store = try? Store.open(at: storePath) else {

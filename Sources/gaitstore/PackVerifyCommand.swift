@@ -17,7 +17,7 @@ struct PackVerify: ParsableCommand {
         checked_files, errors and status under "verify"; pack_id is its root_hash); an AGS memory \
         pack directory by its manifest_digest and file index. Stored packs of both kinds are verified \
         from the store. These formats carry no pack signature: --require-signature fails on them \
-        (exit 2), while the key options and --profile only concern gait packs and are ignored there.
+        (exit 2); the key options and --profile do not change their verdict (strict still needs a key).
         """
     )
 
@@ -31,7 +31,7 @@ struct PackVerify: ParsableCommand {
     @Flag(help: "Fail unless a signature verifies (always fails for a Decision Gate runpack or AGS memory pack).")
     var requireSignature = false
 
-    @Option(help: "standard, or strict (requires a key and a valid signature); ignored for Decision Gate and AGS packs.")
+    @Option(help: "standard, or strict (requires a key and a valid signature); strict still needs a key with Decision Gate and AGS packs, but does not change their verdict.")
     var profile = "standard"
 
     func run() throws {
@@ -81,7 +81,7 @@ struct PackVerdict {
     let outcome: Outcome
 
     /// `signatureDemanded`: `--require-signature` itself, which a directory pack can never meet
-    /// (`--profile strict` and keys only concern gait's signatures, and are ignored there).
+    /// (`--profile strict` and keys only concern gait's signatures and do not change its verdict).
     static func of(_ pack: String, store: String, options: VerifyOptions, signatureDemanded: Bool) -> PackVerdict {
         do {
             let source = try PackSource(pack, store: store)

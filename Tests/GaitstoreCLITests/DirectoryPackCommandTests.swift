@@ -112,7 +112,12 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
         let demanded = try gs(["pack", "verify", "--require-signature", timeAfter])
         XCTAssertEqual(demanded.status, 2, demanded.stdout)
         XCTAssertTrue(demanded.stdout.contains("error: --require-signature"), demanded.stdout)
-        XCTAssertEqual(try gs(["pack", "verify", "--profile", "standard", timeAfter]).stdout, try gs(["pack", "verify", timeAfter]).stdout)
+        // Strict still needs a key (a usage rule, checked before any pack is read), but given one
+        // it changes nothing for a runpack, which carries no signature gaitstore checks.
+        let strict = try gs(["pack", "verify", "--profile", "strict", "--public-key", fixture("fixtures/packspec_tck/v1/keys/signer_public.key"), timeAfter])
+        XCTAssertEqual(strict.status, 0, strict.stderr)
+        XCTAssertEqual(strict.stdout, try gs(["pack", "verify", timeAfter]).stdout)
+        XCTAssertEqual(try gs(["pack", "verify", "--profile", "strict", timeAfter]).status, 6, "strict without a key is a usage error")
     }
 
     func testInspectShowsTheManifestsIdentity() throws {

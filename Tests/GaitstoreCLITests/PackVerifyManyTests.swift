@@ -72,7 +72,8 @@ final class PackVerifyManyTests: TemporaryDirectoryTestCase {
         // block must still come first.
         let fifo = path("slow.zip")
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        let packs = Array(repeating: [tck("pack_job.zip"), tck("tampered_hash.zip")], count: 20).flatMap { $0 }
+        // 81 packs: more than InOrderWork's window of 64, so finished results also wait their turn.
+        let packs = Array(repeating: [tck("pack_job.zip"), tck("tampered_hash.zip")], count: 40).flatMap { $0 }
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["pack", "verify", fifo] + packs

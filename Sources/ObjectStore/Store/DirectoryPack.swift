@@ -51,12 +51,18 @@ public struct DirectoryPack {
     }
 
     /// A stored tree's files, each streamed from its blob when read. Fsck re-verifies through this too.
-    static func files(of tree: GitOID, in repository: GitRepository) throws -> [String: DecisionGateRunpack.FileSource] {
+    /// `knownDigests`: SHA-256s the caller already computed from these blobs, so a verifier need
+    /// not read them again.
+    static func files(of tree: GitOID, in repository: GitRepository,
+                      knownDigests: [GitOID: SHA256Digest] = [:]) throws -> [String: DecisionGateRunpack.FileSource] {
         var sources: [String: DecisionGateRunpack.FileSource] = [:]
         for (path, entry) in try repository.walkTree(tree) {
-            sources[path] = .init(size: try repository.blobSize(entry.oid), mode: entry.mode == .executable ? 0o100755 : 0o100644) { body in
+            var source = DecisionGateRunpack.FileSource(size: try repository.blobSize(entry.oid),
+                                                        mode: entry.mode == .executable ? 0o100755 : 0o100644) { body in
                 try repository.streamBlob(entry.oid, body)
             }
+            source.knownDigest = knownDigests[entry.oid]
+            sources[path] = source
         }
         return sources
     }
@@ -76,7 +82,6 @@ public struct DirectoryPack {
         public var errors: [String]
         /// The format's own report: DG's `{checked_files, errors, status}`, or for AGS what was checked.
         public var report: JSONValue
-        public var passed: Bool { errors.isEmpty }
     }
 
     /// DG reports every failing check; AGS stops at the first and throws it (`.verification`).

@@ -40,12 +40,9 @@ extension Store {
     /// hashes every new stored file once); a Decision Gate runpack's files found there are not
     /// read and hashed a second time.
     public func verifyDirectoryPack(_ meta: PackMeta, tree: GitOID, knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String {
-        var files = try DirectoryPack.files(of: tree, in: repository)
+        let files = try DirectoryPack.files(of: tree, in: repository, knownDigests: knownDigests)
         switch meta.kind {
         case .decisionGateRunpack:
-            if !knownDigests.isEmpty {
-                for (path, entry) in try repository.walkTree(tree) { files[path]?.knownDigest = knownDigests[entry.oid] }
-            }
             return try DecisionGateRunpack.verify(files: files).rootHash
         case .agsMemoryPack:
             return try AGSMemoryPack.verify(files: DirectoryPack.agsSources(files)).manifestDigest

@@ -129,7 +129,6 @@ public enum DecisionGateRunpack {
     /// so a failing runpack is still named by its declared `root_hash` and `run_id`.
     public struct Examination: Sendable {
         public var report: Report
-        public var manifestPath: String
         public var manifest: Manifest
     }
 
@@ -144,7 +143,7 @@ public enum DecisionGateRunpack {
     private static func examined(_ prepared: RunpackVerifier) throws -> Examination {
         var verifier = prepared
         verifier.run()
-        return Examination(report: verifier.report, manifestPath: verifier.manifestPath, manifest: verifier.manifest)
+        return Examination(report: verifier.report, manifest: verifier.manifest)
     }
 
     /// The manifest alone, for `pack inspect`: found and decoded as `verify` does, nothing hashed
