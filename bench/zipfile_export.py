@@ -11,22 +11,7 @@ import os
 import sys
 import zipfile
 
-LEVEL = 5
-PIECE = 1 << 20
-DATE = (1980, 1, 1, 0, 0, 0)
-
-
-def info(name):
-    zi = zipfile.ZipInfo(name, DATE)
-    zi.compress_type = zipfile.ZIP_DEFLATED
-    zi.create_system = 3
-    zi.external_attr = 0o100644 << 16
-    # Python 3.13 made the level public; before, ZipFile.open(zinfo, "w") reads the private field.
-    if hasattr(zi, "compress_level"):
-        zi.compress_level = LEVEL
-    else:
-        zi._compresslevel = LEVEL
-    return zi
+from zipfile_build import PIECE, info  # same level, dates and modes as the build baseline
 
 
 def files(root):
