@@ -58,23 +58,7 @@ fi
 swift build -c release --build-tests -Xswiftc -enable-testing --scratch-path "$TEST_BUILD" >&2
 
 # ---------------------------------------------------------------- measuring
-cpu_jiffies() { head -1 /proc/stat; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-
-# Waits until the CPUs have been at most QUIET_BUSY % busy over 5 s: other work on the machine skews
-# every figure, and syncfs waits for every writer on the filesystem, not only for us.
-quiet() {
-  local waited=0 busy
-  while :; do
-    local a b
-    a=$(cpu_jiffies); sleep 5; b=$(cpu_jiffies)
-    busy=$("$PY" bench/cpu_share.py busy "$a" "$b")
-    if [ "$busy" -le "$QUIET_BUSY" ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
-    log "CPUs ${busy}% busy, waiting"
-    sleep 10
-    waited=$((waited + 15))
-  done
-}
 
 # What a sync costs right now on the filesystem under test (it decides how gaitstore compares with
 # flock+fsync, and on a shared machine it changes from one minute to the next).
@@ -91,7 +75,7 @@ bench() {  # group, hyperfine options..., --, name/command pairs
   while [ $# -gt 0 ]; do args+=(-n "$1" "$2"); shift 2; done
   local attempt best=""
   for attempt in 1 2 3; do
-    quiet
+    quiet 10
     local a b foreign load sync_before
     load=$(loadavg)
     sync_before=$(probe)
@@ -115,7 +99,7 @@ bench() {  # group, hyperfine options..., --, name/command pairs
 inprocess() {  # test method, results file, attempts
   local method=$1 file=$2 attempts=$3 attempt best=""
   for attempt in $(seq 1 "$attempts"); do
-    quiet
+    quiet 10
     local a b foreign load cpu
     load=$(loadavg)
     a=$(cpu_jiffies)
@@ -267,7 +251,7 @@ bench cli-startup -N --warmup 2 --runs 30 -- "${STARTUP[@]}"
 if [ "$PROFILE" = 1 ] && perf trace -s -o /dev/null true 2>/dev/null; then
   log "syscall time of the 1-writer CLI appends (perf trace -s)"
   sh -c "$(store_prepare "$C/gaitstore-1w.store" bench)"
-  quiet
+  quiet 10
   start=$EPOCHREALTIME
   perf trace -s -o "$R/perf-trace-cli-1w.txt" -- sh "$C/gaitstore-1w.sh"
   end=$EPOCHREALTIME

@@ -13,3 +13,20 @@ ensure_package() {
 }
 ensure_package hyperfine hyperfine
 ensure_package /usr/bin/time time
+
+cpu_jiffies() { head -1 /proc/stat; }
+
+# Waits until the CPUs have been at most QUIET_BUSY % busy over 5 s, or QUIET_WAIT seconds have
+# gone by (other work on the machine skews every figure); pauses PAUSE seconds (default 25)
+# between looks. The last share seen is left in QUIET_SHARE.
+quiet() {
+  local pause=${1:-25} waited=0 a b
+  while :; do
+    a=$(cpu_jiffies); sleep 5; b=$(cpu_jiffies)
+    QUIET_SHARE=$(python3 bench/cpu_share.py busy "$a" "$b")
+    if [ "$QUIET_SHARE" -le "$QUIET_BUSY" ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
+    log "CPUs ${QUIET_SHARE}% busy, waiting"
+    sleep "$pause"
+    waited=$((waited + pause + 5))
+  done
+}

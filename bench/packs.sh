@@ -94,22 +94,6 @@ for z in "$L/pack.zip" "$L/build-py.zip" "$L/build-zip.zip"; do
 done
 
 # ---------------------------------------------------------------- measuring
-cpu_jiffies() { head -1 /proc/stat; }
-
-# Waits until the CPUs have been at most QUIET_BUSY % busy over 5 s (other work on the machine
-# skews every figure).
-quiet() {
-  local waited=0 busy
-  while :; do
-    local a b
-    a=$(cpu_jiffies); sleep 5; b=$(cpu_jiffies)
-    busy=$("$PY" bench/cpu_share.py busy "$a" "$b")
-    if [ "$busy" -le "$QUIET_BUSY" ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
-    log "CPUs ${busy}% busy, waiting"
-    sleep 25
-    waited=$((waited + 30))
-  done
-}
 
 # Peak RSS: /usr/bin/time -v of the whole command; for loops and pipelines that is the largest
 # single process, since the kernel keeps the maximum over waited-for children.

@@ -130,22 +130,6 @@ unzip -tq "$E/python.zip" >/dev/null
   || { echo "Python's zip does not hold the same entries in the same order as the export" >&2; exit 1; }
 
 # ---------------------------------------------------------------- measuring
-cpu_jiffies() { head -1 /proc/stat; }
-
-# Waits until the CPUs have been at most QUIET_BUSY % busy over 5 s (other work on the machine
-# skews every figure).
-quiet() {
-  local waited=0 busy
-  while :; do
-    local a b
-    a=$(cpu_jiffies); sleep 5; b=$(cpu_jiffies)
-    busy=$("$PY" bench/cpu_share.py busy "$a" "$b")
-    if [ "$busy" -le "$QUIET_BUSY" ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
-    log "CPUs ${busy}% busy, waiting"
-    sleep 25
-    waited=$((waited + 30))
-  done
-}
 
 # Measures a group of commands with hyperfine, each run under /usr/bin/time (peak RSS, appended
 # to rss-<group>-<name>.txt; with RSS=0 the command runs bare, for millisecond latencies). The CPU

@@ -138,21 +138,6 @@ url() {  # transport, repository name under SRV
 for t in $TRANSPORTS; do git ls-remote "$(url "$t" base.git)" >/dev/null; done
 
 # ---------------------------------------------------------------- measuring
-cpu_jiffies() { head -1 /proc/stat; }
-
-# Waits until the CPUs have been at most QUIET_BUSY % busy over 5 s; returns the last share seen.
-quiet() {
-  local waited=0 busy a b
-  while :; do
-    a=$(cpu_jiffies); sleep 5; b=$(cpu_jiffies)
-    busy=$(python3 bench/cpu_share.py busy "$a" "$b")
-    if [ "$busy" -le "$QUIET_BUSY" ] || [ "$waited" -ge "$QUIET_WAIT" ]; then break; fi
-    log "CPUs ${busy}% busy, waiting"
-    sleep 25
-    waited=$((waited + 30))
-  done
-  echo "$busy"
-}
 
 # One command, timed by hyperfine after PREPARE before every run. TARGET's growth in bytes
 # (du -sb, apparent size) over the prepared state is what the command stored: for a push the
@@ -162,7 +147,8 @@ quiet() {
 measure() {  # name, runs, prepare, command, target
   local name=$1 runs=$2 prepare=$3 command=$4 target=$5
   local busy load0 before after
-  busy=$(quiet)
+  quiet
+  busy=$QUIET_SHARE
   load0=$(cut -d' ' -f1 /proc/loadavg)
   sh -c "$prepare"
   before=$(du -sb "$target" 2>/dev/null | cut -f1 || echo 0)
