@@ -61,7 +61,7 @@ final class StoreBenchmarkTests: XCTestCase {
         }
 
         // Loose objects, as the imports left them; then packed, as after `gaitstore gc`.
-        var generator = SplitMix(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         try measureQueries(storePath: storePath, built: built, state: "loose objects", generator: &generator)
         let gcStart = Date()
         try Store.open(at: storePath).repository.repack(gracePeriod: 0)
@@ -70,7 +70,7 @@ final class StoreBenchmarkTests: XCTestCase {
     }
 
     /// Times ls, show and diff the way the CLI runs them, checking what each returns.
-    private func measureQueries(storePath: String, built: [BenchPack], state: String, generator: inout SplitMix) throws {
+    private func measureQueries(storePath: String, built: [BenchPack], state: String, generator: inout SeededGenerator) throws {
         // ls: open the store and read every pack's metadata, as `gaitstore ls` does.
         var listed: [PackMeta] = []
         let ls = try Timings.measure(runs: 20) {
@@ -183,7 +183,7 @@ private struct BenchPack {
     }
 
     private static func text(_ prefix: String, lines: Int, seed: UInt64) -> [UInt8] {
-        var generator = SplitMix(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let words = ["the", "tool", "returned", "exit", "code", "file", "path", "test", "build", "error", "value", "run"]
         var out = ""
         for line in 0..<lines {
@@ -201,11 +201,7 @@ private struct Timings {
 
     static func measure(runs: Int, _ body: () throws -> Void) throws -> Timings {
         var seconds: [Double] = []
-        for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
+        for _ in 0..<runs { seconds.append(try timed(body)) }
         return Timings(seconds: seconds.sorted())
     }
 
@@ -213,18 +209,5 @@ private struct Timings {
         let median = seconds[seconds.count / 2]
         let p95 = seconds[min(seconds.count - 1, seconds.count * 95 / 100)]
         return String(format: "median %.3f ms, p95 %.3f ms, min %.3f ms (%d runs)", median * 1e3, p95 * 1e3, seconds[0] * 1e3, seconds.count)
-    }
-}
-
-/// A small deterministic generator, so every run builds the same packs.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
