@@ -28,6 +28,16 @@ final class GitBlobDigestsTests: GitTestCase {
                 let listing = try run("/usr/bin/git", ["verify-pack", "-v", repoPath + "/objects/pack/" + pack]).lines
                 XCTAssertTrue(listing.contains { $0.contains(" blob ") && $0.split(separator: " ", omittingEmptySubsequences: true).count >= 7 },
                               "one text is stored as a delta")
+                // The pack is one the direct path can read: its index parses to git's own listing,
+                // and the large blob is stored whole there, so it is hashed from the pack.
+                let packs = GitPackIndex.packs(inRepository: repoPath)
+                XCTAssertEqual(packs.count, 1)
+                let index = try GitPackIndex(packPath: packs[0])
+                let listed = Set(listing.compactMap { line in line.count > 40 ? GitOID(hex: line.prefix(40)) : nil })
+                XCTAssertEqual(Set(index.ids), listed)
+                let position = try XCTUnwrap(index.position(of: blobs[2]))
+                let header = try GitPackReader(index: index).entryHeader(at: index.offsets[position])
+                guard case .whole = header.kind else { return XCTFail("the large blob is a delta: \(header.kind)") }
             }
             for workers in [1, 2] {
                 XCTAssertEqual(try repo.blobDigests(blobs, workers: workers), wanted, "\(stage), \(workers) workers")
