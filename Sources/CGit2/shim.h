@@ -8,6 +8,11 @@ static inline int gaitstore_git_libgit2_opts_int(int option, int value) {
     return git_libgit2_opts(option, value);
 }
 
+/* GIT_OPT_SET_CACHE_OBJECT_LIMIT, which takes an object type and a size in bytes. */
+static inline int gaitstore_git_libgit2_opts_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
+
 /* GIT_OPT_SET_SSL_CERT_LOCATIONS, which takes a CA file and a CA directory (either
    may be NULL, not both). */
 static inline int gaitstore_git_libgit2_opts_ssl_cert_locations(const char *file, const char *path) {

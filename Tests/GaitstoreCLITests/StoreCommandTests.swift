@@ -57,6 +57,35 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: store + "/objects").count, objectsBefore)
     }
 
+    /// A diff of two stored packs (manifests from the catalog, files from the tree diff) says what
+    /// the same diff of their zips says, for every pair of gait pack kinds, run contexts included.
+    func testStoredPacksDiffAsTheirZipsDo() throws {
+        try initStore()
+        let zips = ["pack_run.zip", "pack_run_retrieved_later.zip", "pack_run_signed.zip", "pack_job.zip",
+                    "pack_call.zip", "runpack_run_tck.zip"].map(tck)
+        let imported = try gs(["import", "--json"] + zips)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let ids = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]]).map { $0["id"] as! String }
+        XCTAssertEqual(ids.count, zips.count)
+        func diff(_ left: String, _ right: String) throws -> (status: Int32, result: NSDictionary) {
+            let r = try gs(["pack", "diff", "--json", left, right])
+            var envelope = try json(r.stdout)
+            envelope["correlation_id"] = nil
+            return (r.status, envelope as NSDictionary)
+        }
+        var drifts = Set<String>()
+        for i in zips.indices {
+            for j in zips.indices {
+                let stored = try diff(ids[i], ids[j]), files = try diff(zips[i], zips[j])
+                XCTAssertEqual(stored.status, files.status, "\(zips[i]) \(zips[j])")
+                XCTAssertEqual(stored.result, files.result, "\(zips[i]) \(zips[j])")
+                let summary = ((stored.result["diff"] as? [String: Any])?["Result"] as? [String: Any])?["summary"] as? [String: Any]
+                drifts.insert(summary?["context_drift_classification"] as? String ?? "")
+            }
+        }
+        XCTAssertTrue(drifts.contains("runtime_only"), "a pair whose run contexts differ is among them: \(drifts)")
+    }
+
     func testCatalogCommitsAreAcceptedByStockGitAndSSHKeygen() throws {
         try initStore()
         XCTAssertEqual(try gs(["import", tck("pack_job.zip")]).status, 0)

@@ -57,6 +57,13 @@ extension GitRepository {
             committer: GitSignatureIdentity(git_commit_committer(commit).pointee))
     }
 
+    /// A commit's tree alone, without copying out its message (an import's lists every pack id).
+    public func commitTree(_ oid: GitOID) throws -> GitOID {
+        let commit = try lookupCommit(oid)
+        defer { git_commit_free(commit) }
+        return GitOID(git_commit_tree_id(commit))
+    }
+
     /// The `gpgsig` signature of a commit and the exact bytes it signs, or nil for an unsigned commit.
     public func extractSignature(_ oid: GitOID) throws -> (signature: String, signedData: [UInt8])? {
         try requireCommit(oid)

@@ -78,7 +78,15 @@ public final class GitRepository {
 
 /// libgit2's global state, set up once per process and never torn down.
 enum GitLibrary {
-    private static let initialized: Void = { _ = git_libgit2_init() }()
+    private static let initialized: Void = {
+        _ = git_libgit2_init()
+        // libgit2 caches no commit or tree above 4 KB. A catalog's fan-out trees (256 entries) and
+        // an import's commit (it lists the imported ids) are larger, and every lookup by id walks
+        // the same few of them, so they are worth keeping; the cache's total stays at libgit2's bound.
+        for type in [GIT_OBJECT_COMMIT, GIT_OBJECT_TREE] {
+            _ = gaitstore_git_libgit2_opts_cache_object_limit(type, 1 << 20)
+        }
+    }()
 
     static func ensureInitialized() { _ = initialized }
 }

@@ -1,10 +1,7 @@
 extension Store {
     /// A stored gait pack (PackSpec, runpack, evidence pack) as an archive the verifier can read.
     public func archive(_ id: String) throws -> StoredPackArchive {
-        let tree = try catalogTree()
-        guard let meta = try meta(id, in: tree), let packTree = try packTree(id, in: tree) else {
-            throw FormatError.invalid("unknown pack id \(id)")
-        }
+        let (meta, packTree) = try storedPack(id)
         guard meta.kind.exportsAsZip else {
             throw FormatError.invalid("pack \(id) is a \(meta.kind.rawValue); this command reads gait packs")
         }
@@ -13,8 +10,12 @@ extension Store {
 
     /// A stored pack of any kind: its metadata and its tree.
     public func storedPack(_ id: String) throws -> (meta: PackMeta, tree: GitOID) {
-        let tree = try catalogTree()
-        guard let meta = try meta(id, in: tree), let packTree = try packTree(id, in: tree) else {
+        try storedPack(id, in: try catalogTree())
+    }
+
+    /// The same, in a catalog tree already read.
+    public func storedPack(_ id: String, in catalog: GitOID?) throws -> (meta: PackMeta, tree: GitOID) {
+        guard let meta = try meta(id, in: catalog), let packTree = try packTree(id, in: catalog) else {
             throw FormatError.invalid("unknown pack id \(id)")
         }
         return (meta, packTree)
@@ -24,14 +25,15 @@ extension Store {
     /// from libgit2's tree-to-tree diff (content-addressed trees, so equal files are skipped unread).
     /// Both must be gait packs, or both of the same directory kind.
     public func diff(_ left: String, _ right: String) throws -> PackDiff.Result {
-        let (leftMeta, leftTree) = try storedPack(left)
-        let (rightMeta, rightTree) = try storedPack(right)
+        let catalog = try catalogTree()
+        let (leftMeta, leftTree) = try storedPack(left, in: catalog)
+        let (rightMeta, rightTree) = try storedPack(right, in: catalog)
         try PackKind.checkComparable(leftMeta.kind, left, rightMeta.kind, right)
         var leftSide: PackDiff.Side, rightSide: PackDiff.Side
         var manifests: Set<String>
         if leftMeta.kind.exportsAsZip {
-            leftSide = try PackDiff.side(archive: try StoredPackArchive(repository: repository, tree: leftTree))
-            rightSide = try PackDiff.side(archive: try StoredPackArchive(repository: repository, tree: rightTree))
+            leftSide = try gaitDiffSide(leftMeta, tree: leftTree)
+            rightSide = try gaitDiffSide(rightMeta, tree: rightTree)
             manifests = [PackManifest.fileName, "manifest.json"]
         } else {
             let leftPack = try DirectoryPack(store: self, kind: leftMeta.kind, tree: leftTree)
@@ -55,6 +57,19 @@ extension Store {
         result.removed.sort(by: bytewise)
         result.changedFiles.sort(by: bytewise)
         return result
+    }
+}
+
+extension Store {
+    /// A gait pack's side of a diff. A PackSpec pack's manifest is read straight from its tree;
+    /// the tree is listed as an archive only when more than the manifest is needed.
+    private func gaitDiffSide(_ meta: PackMeta, tree: GitOID) throws -> PackDiff.Side {
+        let archive = { try StoredPackArchive(repository: self.repository, tree: tree) }
+        guard meta.kind == .packSpec, let entry = try repository.treeEntry(tree, path: PackManifest.fileName) else {
+            return try PackDiff.side(archive: try archive())
+        }
+        let raw = try repository.readBlob(entry.oid)
+        return try PackDiff.side(manifest: try PackManifest.parse(raw), manifestBytes: raw, archive: archive)
     }
 }
 

@@ -44,7 +44,7 @@ public final class Store {
 
     public func catalogTree() throws -> GitOID? {
         guard let tip = try catalogTip() else { return nil }
-        return try repository.readCommit(tip).tree
+        return try repository.commitTree(tip)
     }
 
     /// The git blob holding the file with this SHA-256, if stored.

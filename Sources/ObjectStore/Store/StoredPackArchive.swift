@@ -64,10 +64,7 @@ extension Store {
     /// Writes a stored pack out as it came in: a deterministic zip for gait's artifacts (byte-identical
     /// to any zip gaitstore wrote), or a directory for Decision Gate and AGS packs.
     public func export(_ id: String, to outPath: String) throws -> PackMeta {
-        let tree = try catalogTree()
-        guard let meta = try meta(id, in: tree), let packTree = try packTree(id, in: tree) else {
-            throw FormatError.invalid("unknown pack id \(id)")
-        }
+        let (meta, packTree) = try storedPack(id)
         let files = try repository.walkTree(packTree)
         if meta.kind.exportsAsZip {
             // The zip writer pulls each entry's bytes as it compresses, on this thread, so one handle serves.

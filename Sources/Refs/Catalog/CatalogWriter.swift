@@ -21,7 +21,7 @@ public enum CatalogWriter {
         try Durability.syncFileSystem(containing: store.path)
         for attempt in 0..<maxAttempts {
             let tip = try store.catalogTip()
-            let base = try tip.map { try repository.readCommit($0).tree }
+            let base = try tip.map { try repository.commitTree($0) }
             let tree = try repository.applying(upserts, to: base)
             if tree == base { return tip }
             let commit = try repository.createCommit(tree: tree, parents: tip.map { [$0] } ?? [], message: message,

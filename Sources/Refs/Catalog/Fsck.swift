@@ -36,7 +36,7 @@ public enum Fsck {
         }
 
         let tree: GitOID
-        do { tree = try repository.readCommit(tip).tree } catch {
+        do { tree = try repository.commitTree(tip) } catch {
             report.problems.append("commit \(tip.hex): unreadable: \(error)")
             return report
         }

@@ -86,7 +86,7 @@ public enum Pull {
     /// and the local index's digests for files the store already holds (checked when stored).
     static func verifyNewCatalogContent(_ remoteTip: GitOID, store: Store) throws -> Int {
         let repository = store.repository
-        let remoteTree = try repository.readCommit(remoteTip).tree
+        let remoteTree = try repository.commitTree(remoteTip)
         let localTree = try store.catalogTree()
         var added = [(path: String, oid: GitOID)]()
         for change in try repository.diffTrees(localTree, remoteTree) where change.kind != .deleted {
@@ -144,8 +144,8 @@ public enum Pull {
             }
             // Diverged: union. Paths are content-addressed, so the only overlap is identical content,
             // except meta files of a pack both imported under different names: ours wins.
-            let localTree = try repository.readCommit(local!).tree
-            let remoteTree = try repository.readCommit(remoteTip).tree
+            let localTree = try repository.commitTree(local!)
+            let remoteTree = try repository.commitTree(remoteTip)
             var upserts = TreeUpserts()
             // Whole pack trees are grafted (file modes live in them); digests and meta are plain blobs.
             for meta in try store.allMeta(in: remoteTree) where try store.packTree(meta.id, in: localTree) == nil {

@@ -126,19 +126,26 @@ public enum PackDiff {
         case .guardPack:
             throw FormatError.invalid("parse pack manifest: unsupported manifest schema_id: \(GuardPack.schemaID)")
         case .packSpec(let manifest):
-            let raw = try zip.read(zip.entry(named: PackManifest.fileName)!)
-            var side = Side(packID: manifest.packID, packType: manifest.packType,
-                            manifestDigest: try CanonicalJSON.digest(try JSONParser.parse(raw)).hex,
-                            files: Dictionary((manifest.contents ?? []).map { ($0.path, $0.sha256) }, uniquingKeysWith: { $1 }))
-            if manifest.packType == PackType.run.rawValue {
-                side.refs = (try? PackInspector.embeddedRunpack(zip))?.refs
-                if let payload = try? PackInspector.readJSON(zip, RunPack.payloadName),
-                   let f = try? GoFields(payload, type: "RunPayload", known: RunPack.payloadFields, strict: false) {
-                    side.contextSetDigest = (try? f.string("context_set_digest")) ?? ""
-                    side.contextRefCount = (try? f.int("context_ref_count")) ?? 0
-                }
-            }
-            return side
+            return try side(manifest: manifest, manifestBytes: try zip.read(zip.entry(named: PackManifest.fileName)!)) { zip }
         }
+    }
+
+    /// A PackSpec side from its parsed manifest and the manifest's bytes. `archive` is opened only
+    /// for a run pack, whose context lives in its other files; the rest is all in the manifest.
+    public static func side<A: PackArchive>(manifest: PackManifest, manifestBytes raw: [UInt8],
+                                            archive: () throws -> A) throws -> Side {
+        var side = Side(packID: manifest.packID, packType: manifest.packType,
+                        manifestDigest: try CanonicalJSON.digest(try JSONParser.parse(raw)).hex,
+                        files: Dictionary((manifest.contents ?? []).map { ($0.path, $0.sha256) }, uniquingKeysWith: { $1 }))
+        if manifest.packType == PackType.run.rawValue {
+            let zip = try archive()
+            side.refs = (try? PackInspector.embeddedRunpack(zip))?.refs
+            if let payload = try? PackInspector.readJSON(zip, RunPack.payloadName),
+               let f = try? GoFields(payload, type: "RunPayload", known: RunPack.payloadFields, strict: false) {
+                side.contextSetDigest = (try? f.string("context_set_digest")) ?? ""
+                side.contextRefCount = (try? f.int("context_ref_count")) ?? 0
+            }
+        }
+        return side
     }
 }
