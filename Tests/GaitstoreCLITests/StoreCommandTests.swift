@@ -57,6 +57,29 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: store + "/objects").count, objectsBefore)
     }
 
+    /// One import of more zips than the process may hold open at once: verification lets go of
+    /// each zip's descriptor and the write opens it again, so the limit is never reached.
+    func testImportingMoreZipsThanTheDescriptorLimitAllows() throws {
+        try initStore()
+        var input = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture("fixtures/inputs/run_record_input.json")))) as! [String: Any]
+        let zips = path("zips")
+        for number in 0..<40 {
+            var run = input["run"] as! [String: Any]
+            run["run_id"] = "run_fd_\(number)"
+            input["run"] = run
+            let record = path("record-\(number).json")
+            try JSONSerialization.data(withJSONObject: input).write(to: URL(fileURLWithPath: record))
+            XCTAssertEqual(try gs(["run", "record", "--input", record, "--out-dir", zips]).status, 0)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: zips).sorted().map { zips + "/" + $0 }
+        XCTAssertEqual(names.count, 40)
+        let limited = try CLI.run(["-c", "ulimit -n 24 && exec \"$0\" \"$@\"", CLI.binary.path, "import"] + names,
+                                  executable: URL(fileURLWithPath: "/bin/sh"), environment: ["GAITSTORE_DIR": store])
+        XCTAssertEqual(limited.status, 0, limited.stderr)
+        XCTAssertEqual(limited.stdout.split(separator: "\n").filter { $0.hasPrefix("stored ") }.count, 40, limited.stdout)
+        XCTAssertEqual(try gs(["fsck"]).status, 0)
+    }
+
     /// A diff of two stored packs (manifests from the catalog, files from the tree diff) says what
     /// the same diff of their zips says, for every pair of gait pack kinds, run contexts included.
     func testStoredPacksDiffAsTheirZipsDo() throws {

@@ -34,6 +34,35 @@ final class ZipReaderTests: XCTestCase {
         XCTAssertNil(reader.entry(named: "missing"))
     }
 
+    /// A released reader holds no descriptor, reads as before by opening the file per read, and
+    /// refuses to read a file that was replaced at its path since it was opened.
+    func testAReleasedReaderReopensPerReadAndNoticesAReplacedFile() throws {
+        let scratch = try ZipScratchDirectory()
+        let path = scratch.path("held.zip")
+        let content = ZipTestData.text(50_000, seed: 4)
+        _ = try DeterministicZip.write([ZipWriteEntry(path: "log.txt", content: .bytes(content))], to: path)
+        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+
+        let before = try openDescriptors()
+        let readers = try (0..<20).map { _ in try ZipReader(path: path) }
+        XCTAssertEqual(try openDescriptors(), before + 20)
+        readers.forEach { $0.releaseDescriptor() }
+        XCTAssertEqual(try openDescriptors(), before)
+        for reader in readers {
+            XCTAssertEqual(try reader.read(reader.entries[0]), content)
+        }
+        XCTAssertEqual(try openDescriptors(), before, "a read after the release closes what it opened")
+
+        // Same name, same size, other bytes: a different file now.
+        var other = content
+        other[0] ^= 1
+        try FileManager.default.removeItem(atPath: path)
+        _ = try DeterministicZip.write([ZipWriteEntry(path: "log.txt", content: .bytes(other))], to: path)
+        XCTAssertThrowsError(try readers[0].read(readers[0].entries[0])) { error in
+            XCTAssertTrue("\(error)".contains("replaced or changed after it was verified"), "\(error)")
+        }
+    }
+
     func testStreamingAMultiMegabyteEntryDeliversBoundedPieces() throws {
         let scratch = try ZipScratchDirectory()
         let data = ZipTestData.text(6 << 20, seed: 9)

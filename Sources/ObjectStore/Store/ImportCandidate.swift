@@ -38,6 +38,7 @@ public struct ImportCandidate: @unchecked Sendable {
             files.append(File(path: entry.name, sha256: digest, size: Int(entry.uncompressedSize),
                               mode: entry.mode & 0o111 != 0 ? .executable : .blob, source: .zipEntry(zip, entry)))
         }
+        zip.releaseDescriptor()
         let kind: PackKind = switch result.legacyType {
         case "runpack": .runpack
         case "guard": .evidencePack

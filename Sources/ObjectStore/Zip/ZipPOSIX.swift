@@ -23,6 +23,20 @@ enum ZipPOSIX {
         }
     }
 
+    /// What tells one file from another, or from itself rewritten: device, inode, size, change time.
+    struct FileIdentity: Equatable {
+        var device: UInt64, inode: UInt64, size: Int64, changeSeconds: Int, changeNanoseconds: Int
+    }
+
+    static func identity(_ fd: Int32, path: String) throws -> FileIdentity {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw ZipError.io(path: path, operation: "stat", reason: reason(errno))
+        }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                            changeSeconds: Int(info.st_ctim.tv_sec), changeNanoseconds: Int(info.st_ctim.tv_nsec))
+    }
+
     static func fileSize(_ fd: Int32, path: String) throws -> UInt64 {
         var info = stat()
         guard fstat(fd, &info) == 0 else {

@@ -17,7 +17,10 @@ public final class ZipReader: @unchecked Sendable {
     public let entries: [ZipEntry]
     public let limits: ZipLimits
 
-    private let fd: Int32
+    /// Open until `releaseDescriptor()`; after it, each read opens the file for its own duration.
+    private var heldDescriptor: Int32?
+    private let descriptorLock = NSLock()
+    private let identity: ZipPOSIX.FileIdentity
     private let directoryOffset: UInt64
     private let duplicates: [String]
     /// Uncompressed bytes produced so far, per entry (its furthest read) and in total: the total
@@ -37,6 +40,7 @@ public final class ZipReader: @unchecked Sendable {
         let fd = try ZipPOSIX.openForReading(path)
         do {
             let size = try ZipPOSIX.fileSize(fd, path: path)
+            self.identity = try ZipPOSIX.identity(fd, path: path)
             let directory = try ZipCentralDirectory.read(fd: fd, path: path, fileSize: size, limits: limits)
             self.entries = directory.entries
             self.directoryOffset = directory.offset
@@ -44,12 +48,37 @@ public final class ZipReader: @unchecked Sendable {
             close(fd)
             throw error
         }
-        self.fd = fd
+        self.heldDescriptor = fd
         self.duplicates = ZipNameSafety.duplicates(entries.map(\.nameBytes))
     }
 
     deinit {
-        close(fd)
+        if let heldDescriptor { close(heldDescriptor) }
+    }
+
+    /// Closes the file until the next read, which opens it again for that read alone (and fails if
+    /// the path now names another file). An import verifies every input before it writes any and
+    /// keeps them all; without this, importing thousands of zips would run out of descriptors.
+    /// Call it when no read is in progress.
+    public func releaseDescriptor() {
+        descriptorLock.lock()
+        defer { descriptorLock.unlock() }
+        if let heldDescriptor { close(heldDescriptor) }
+        heldDescriptor = nil
+    }
+
+    /// Runs `body` with a descriptor on the zip: the held one, or one opened for this call.
+    private func withDescriptor<T>(_ body: (Int32) throws -> T) throws -> T {
+        descriptorLock.lock()
+        let held = heldDescriptor
+        descriptorLock.unlock()
+        if let held { return try body(held) }
+        let fd = try ZipPOSIX.openForReading(path)
+        defer { close(fd) }
+        guard try ZipPOSIX.identity(fd, path: path) == identity else {
+            throw ZipError.io(path: path, operation: "reopen", reason: "the file was replaced or changed after it was verified")
+        }
+        return try body(fd)
     }
 
     /// The first entry whose name is exactly these UTF-8 bytes.
@@ -89,7 +118,12 @@ public final class ZipReader: @unchecked Sendable {
         guard !limits.exceedsRatio(uncompressed: entry.uncompressedSize, compressed: entry.compressedSize) else {
             throw ZipError.ratioExceeded(path: path, entry: name, limit: limits.maxRatio)
         }
-        let dataStart = try dataOffset(of: entry)
+        try withDescriptor { fd in try stream(entry, fd: fd, chunk: chunk) }
+    }
+
+    private func stream(_ entry: ZipEntry, fd: Int32, chunk: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let name = entry.name
+        let dataStart = try dataOffset(of: entry, fd: fd)
 
         var produced: UInt64 = 0
         var crc: UInt32 = 0
@@ -100,9 +134,9 @@ public final class ZipReader: @unchecked Sendable {
             try chunk(piece)
         }
         if entry.method == ZipLayout.methodStored {
-            try copyStored(entry, from: dataStart, deliver: deliver)
+            try copyStored(entry, from: dataStart, fd: fd, deliver: deliver)
         } else {
-            try inflateDeflated(entry, from: dataStart, deliver: deliver)
+            try inflateDeflated(entry, from: dataStart, fd: fd, deliver: deliver)
         }
         guard produced == entry.uncompressedSize else {
             throw ZipError.sizeMismatch(path: path, entry: name, declared: entry.uncompressedSize,
@@ -110,7 +144,7 @@ public final class ZipReader: @unchecked Sendable {
         }
         guard crc == entry.crc32 else { throw ZipError.crcMismatch(path: path, entry: name) }
         if entry.flags & ZipLayout.flagDataDescriptor != 0 {
-            try checkDataDescriptor(entry, at: dataStart + entry.compressedSize)
+            try checkDataDescriptor(entry, at: dataStart + entry.compressedSize, fd: fd)
         }
     }
 
@@ -122,7 +156,7 @@ public final class ZipReader: @unchecked Sendable {
     // MARK: - Checks
 
     /// Validates the local header and returns where the entry's data starts.
-    private func dataOffset(of entry: ZipEntry) throws -> UInt64 {
+    private func dataOffset(of entry: ZipEntry, fd: Int32) throws -> UInt64 {
         let headerEnd = entry.localHeaderOffset.addingReportingOverflow(UInt64(ZipLayout.localHeaderLength))
         guard !headerEnd.overflow, headerEnd.partialValue <= directoryOffset else {
             throw ZipError.corrupt(path: path, detail: "\(entry.name): local header outside the file")
@@ -174,7 +208,7 @@ public final class ZipReader: @unchecked Sendable {
 
     /// Go checks the descriptor's CRC too (`readDataDescriptor`); its sizes are ignored, as in Go,
     /// because writers disagree on whether they are 32 or 64 bits.
-    private func checkDataDescriptor(_ entry: ZipEntry, at offset: UInt64) throws {
+    private func checkDataDescriptor(_ entry: ZipEntry, at offset: UInt64, fd: Int32) throws {
         let available = Int(min(16, directoryOffset - offset))
         let bytes = try ZipCentralDirectory.readExactly(fd: fd, path: path, at: offset, count: available)
         var r = ZipByteReader(bytes)
@@ -191,7 +225,7 @@ public final class ZipReader: @unchecked Sendable {
 
     // MARK: - Data
 
-    private func copyStored(_ entry: ZipEntry, from start: UInt64,
+    private func copyStored(_ entry: ZipEntry, from start: UInt64, fd: Int32,
                             deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputBufferSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -208,7 +242,7 @@ public final class ZipReader: @unchecked Sendable {
         }
     }
 
-    private func inflateDeflated(_ entry: ZipEntry, from start: UInt64,
+    private func inflateDeflated(_ entry: ZipEntry, from start: UInt64, fd: Int32,
                                  deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.inputBufferSize, alignment: 16)
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputBufferSize, alignment: 16)
