@@ -143,6 +143,14 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(bad): \(r.stderr)")
             XCTAssertEqual(try catalogTip(), tip, "\(bad) changed the catalog")
         }
+        // Inputs are verified on both cores, but the failure reported is the first in argument order.
+        let many = Array(repeating: tck("pack_run.zip"), count: 6)
+        for (bads, code) in [([tck("tampered_hash.zip"), path("junk.zip")], Int32(2)), ([path("junk.zip"), tck("tampered_hash.zip")], 6)] {
+            let r = try gs(["import"] + many + bads + many)
+            XCTAssertEqual(r.status, code, r.stderr)
+            XCTAssertTrue(r.stderr.contains(bads[0]) && !r.stderr.contains(bads[1]), r.stderr)
+            XCTAssertEqual(try catalogTip(), tip)
+        }
         XCTAssertEqual(try gs(["ls"]).stdout.split(separator: "\n").count, 1)
         XCTAssertEqual(try gs(["show", "deadbeef"]).status, 6)
         XCTAssertEqual(try gs(["cat", "sha256:1234"]).status, 6)

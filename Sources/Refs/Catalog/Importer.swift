@@ -11,7 +11,7 @@ public enum Importer {
 
     public static func importPaths(_ paths: [String], store: Store, identity: StoreIdentity) throws -> Result {
         guard !paths.isEmpty else { throw FormatError.invalid("import needs at least one path") }
-        let candidates = try paths.map(candidate(for:))
+        let candidates = try verifiedCandidates(paths)
         let staged = try store.stage(candidates, against: try store.catalogTree())
         let ids = staged.reports.filter { !$0.alreadyStored }.map(\.id)
         let message = ids.isEmpty ? "import: nothing new" : "import \(ids.count) pack(s)\n\n" + ids.joined(separator: "\n") + "\n"
@@ -20,10 +20,40 @@ public enum Importer {
         return Result(packs: staged.reports, commit: commit)
     }
 
+    /// Verifies the inputs on every core, in argument order: the error thrown is the first failing
+    /// path's, and once one has failed the paths after it are not verified.
+    static func verifiedCandidates(_ paths: [String]) throws -> [ImportCandidate] {
+        let failed = SharedFlag()
+        var candidates: [ImportCandidate] = []
+        var failure: Error?
+        InOrderWork<String, Swift.Result<ImportCandidate, Error>?>(width: ProcessInfo.processInfo.activeProcessorCount).run(paths) { path in
+            failed.isSet ? nil : Swift.Result { try candidate(for: path) }
+        } deliver: { result in
+            guard failure == nil, let result else { return }
+            switch result {
+            case .success(let candidate): candidates.append(candidate)
+            case .failure(let error):
+                failure = error
+                failed.set()
+            }
+        }
+        if let failure { throw failure }
+        return candidates
+    }
+
     /// Routes one path by what it contains: a zip, or a directory pack.
     static func candidate(for path: String) throws -> ImportCandidate {
         guard FileBytes.exists(path) else { throw FormatError.invalid("\(path): no such file or directory") }
         if FileBytes.isDirectory(path) { return try ImportCandidate.fromDirectory(path) }
         return try ImportCandidate.fromZip(path)
     }
+}
+
+/// A flag one thread sets and others read.
+private final class SharedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

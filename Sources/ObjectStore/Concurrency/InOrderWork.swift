@@ -4,15 +4,15 @@ import Foundation
 /// item order, as soon as the results before it are handed back: output streams in argument
 /// order while both cores work. At most `window` results wait to be handed back, so memory stays
 /// bounded however many items there are.
-struct InOrderWork<Item, Output> {
-    let width: Int
-    let window = 64
+public struct InOrderWork<Item, Output> {
+    public let width: Int
+    public let window = 64
 
-    init(width: Int) {
+    public init(width: Int) {
         self.width = max(1, width)
     }
 
-    func run(_ items: [Item], work: @escaping (Item) -> Output, deliver: (Output) -> Void) {
+    public func run(_ items: [Item], work: @escaping (Item) -> Output, deliver: (Output) -> Void) {
         // One item, or one thread: no thread is started, and nothing changes for the caller.
         guard width > 1 && items.count > 1 else {
             for item in items { deliver(work(item)) }
