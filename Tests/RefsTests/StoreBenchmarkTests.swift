@@ -122,6 +122,13 @@ final class StoreBenchmarkTests: XCTestCase {
         }
         XCTAssertEqual(changed, pairs.filter { $0.0 != $0.1 }.count)
         report("diff of two stored packs (open store), %@: %@", state, diff.summary)
+        // The same with nothing cached: a fresh handle per diff, as one CLI call has.
+        let cold = try Timings.measure(runs: 200) {
+            let (a, b) = pairs[pairIndex % pairs.count]
+            pairIndex += 1
+            _ = try Store.open(at: storePath).diff(a, b)
+        }
+        report("diff of two stored packs (fresh Store.open each), %@: %@", state, cold.summary)
 
         // Where a diff's time goes: the public steps `Store.diff` is made of, timed one by one.
         var steps: [(String, [Double])] = [("catalog tree", []), ("storedPack x2 (meta and pack tree)", []),
