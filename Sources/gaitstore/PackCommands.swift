@@ -221,8 +221,9 @@ enum PackSource {
             throw FormatError.invalid("\(text): no such file (and no store at \(storePath) to look it up as a pack id)")
         }
         if text.contains("/") { throw FormatError.invalid("\(text): no such file or directory") }
-        let id = try store.resolvePackID(text, in: try store.catalogTree())
-        let (meta, tree) = try store.storedPack(id)
+        let catalog = try store.catalogTree()
+        let id = try store.resolvePackID(text, in: catalog)
+        let (meta, tree) = try store.storedPack(id, in: catalog)
         self = .stored(store, id: id, kind: meta.kind, tree: tree)
     }
 
