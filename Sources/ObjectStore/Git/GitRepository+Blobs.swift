@@ -111,10 +111,13 @@ extension GitRepository {
         return bytes
     }
 
-    /// Hands a blob's content to `body` in chunks, in order.
+    /// Hands a blob's content to `body` in chunks, in order, each checked as libgit2 checks a read
+    /// (git's SHA-1 of the object must be its id).
     ///
-    /// Loose objects are inflated chunk by chunk, so memory stays bounded. libgit2 cannot stream
-    /// a packed object (it must resolve deltas), so those are read whole, then handed over in chunks.
+    /// Loose objects, and blobs stored whole in a pack, are inflated chunk by chunk, so memory
+    /// stays bounded whatever their size. A blob stored as a delta is rebuilt whole by libgit2,
+    /// then handed over in chunks; gc keeps blobs above the store's big-file threshold whole, so
+    /// that costs at most about that much (`Store.bigFileThreshold`).
     public func streamBlob(_ oid: GitOID, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let odb = try odb()
         var stream: UnsafeMutablePointer<git_odb_stream>?
@@ -138,6 +141,9 @@ extension GitRepository {
                                operation: "read blob \(oid)")
             }
             return
+        }
+        if let packed = packedWholeBlob(oid) {
+            return try streamPackedBlob(packed, body)
         }
         var object: OpaquePointer?
         try oid.withRaw { try gitCheck(git_odb_read(&object, odb, $0), "read blob \(oid)") }
