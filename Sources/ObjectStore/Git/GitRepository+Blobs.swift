@@ -33,6 +33,13 @@ extension GitRepository {
     /// that memory stays flat whatever the blob size.
     static let streamChunkSize = 256 * 1024
 
+    /// From this size up, `streamBlob` reads a blob stored whole in a pack from the pack itself.
+    /// A smaller blob costs no more memory read whole than a chunk does, and libgit2 reads it
+    /// quicker: its own pack index is open already, while ours is parsed on first use (`ls` of a
+    /// gc'd 200-pack store reads 200 small metadata blobs: 14.2 ms through libgit2, 17.1 ms
+    /// from our index, best of 30 runs each).
+    static let packStreamMinimumSize = streamChunkSize
+
     /// Stores `bytes` as a blob (a no-op when the object already exists) and returns its id.
     public func writeBlob(_ bytes: [UInt8]) throws -> GitOID {
         var oid = git_oid()
@@ -115,9 +122,11 @@ extension GitRepository {
     /// (git's SHA-1 of the object must be its id).
     ///
     /// Loose objects, and blobs stored whole in a pack, are inflated chunk by chunk, so memory
-    /// stays bounded whatever their size. A blob stored as a delta is rebuilt whole by libgit2,
-    /// then handed over in chunks; gc keeps blobs above the store's big-file threshold whole, so
-    /// that costs at most about that much (`Store.bigFileThreshold`).
+    /// stays bounded whatever their size (libgit2 maps a loose object's file whole, though: those
+    /// pages count in the resident size, but belong to the page cache, not the heap). A blob
+    /// stored as a delta is rebuilt whole by libgit2, then handed over in chunks; gc keeps blobs
+    /// above the store's big-file threshold whole (`Store.bigFileThreshold`), so that costs at
+    /// most about that much.
     public func streamBlob(_ oid: GitOID, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let odb = try odb()
         var stream: UnsafeMutablePointer<git_odb_stream>?
@@ -142,7 +151,7 @@ extension GitRepository {
             }
             return
         }
-        if let packed = packedWholeBlob(oid) {
+        if try blobSize(oid) >= Self.packStreamMinimumSize, let packed = packedWholeBlob(oid) {
             return try streamPackedBlob(packed, body)
         }
         var object: OpaquePointer?
