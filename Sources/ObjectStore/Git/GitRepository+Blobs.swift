@@ -118,8 +118,8 @@ extension GitRepository {
         return bytes
     }
 
-    /// Hands a blob's content to `body` in chunks, in order, each checked as libgit2 checks a read
-    /// (git's SHA-1 of the object must be its id).
+    /// Hands a blob's content to `body` in chunks, in order. A packed blob is checked against its
+    /// id (git's SHA-1 of the object) on every read, whichever way it is read.
     ///
     /// Loose objects, and blobs stored whole in a pack, are inflated chunk by chunk, so memory
     /// stays bounded whatever their size (libgit2 maps a loose object's file whole, though: those
