@@ -12,6 +12,8 @@ public final class GitRepository {
 
     private(set) var handle: OpaquePointer
     private var cachedODB: OpaquePointer?
+    /// The pack indexes, parsed on first use and kept with this handle (see `GitPackIndexCache`).
+    private(set) lazy var packIndexes = GitPackIndexCache(gitDirectory: path)
 
     private init(handle: OpaquePointer) {
         self.handle = handle

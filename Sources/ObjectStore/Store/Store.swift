@@ -20,7 +20,9 @@ public final class Store {
         }
         do {
             let repository = try GitRepository.initBare(at: path)
-            return Store(path: repository.path, repository: repository)
+            let store = Store(path: repository.path, repository: repository)
+            try store.applyPackSettings()
+            return store
         } catch {
             throw FormatError(.internalFailure, "create store \(path): \(error)")
         }

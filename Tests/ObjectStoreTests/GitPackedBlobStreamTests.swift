@@ -1,0 +1,227 @@
+import Foundation
+import XCTest
+@testable import ObjectStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `streamBlob` reads a blob stored whole in a pack straight from the pack file, in bounded memory,
+/// with libgit2's integrity check; the pack indexes it needs are parsed once per handle.
+final class GitPackedBlobStreamTests: GitTestCase {
+    /// Text of `size` bytes, lines numbered from `first`; different `first`s share most lines.
+    func text(_ size: Int, first: Int = 0, tag: String = "") -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(size + 100)
+        var line = first
+        while bytes.count < size {
+            bytes += Array("record \(line)\(tag): the agent called a tool and kept what it answered\n".utf8)
+            line += 1
+        }
+        return Array(bytes.prefix(size))
+    }
+
+    /// Stores `contents` under one commit on the catalog ref, so a repack keeps them.
+    func commitBlobs(_ contents: [[UInt8]]) throws -> [GitOID] {
+        let blobs = try contents.map { content in
+            try repo.writeBlob(size: content.count) { write in try content.withUnsafeBytes { try write($0) } }
+        }
+        let tree = try repo.writeTree(paths: blobs.enumerated().map { (path: "f\($0.offset)", oid: $0.element, mode: TreeEntry.Mode.blob) })
+        let tip = try repo.createCommit(tree: tree, parents: [], message: "blobs\n", author: alice, sign: nil)
+        let old = try repo.resolveReference("refs/gaitstore/catalog")
+        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: old, message: "test")
+        return blobs
+    }
+
+    /// Blobs that stock git lists as deltas in the repository's packs.
+    func deltas() throws -> Set<GitOID> {
+        let packDirectory = repoPath + "/objects/pack"
+        var found = Set<GitOID>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: packDirectory) where name.hasSuffix(".idx") {
+            for line in try run("/usr/bin/git", ["verify-pack", "-v", packDirectory + "/" + name]).lines {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                if fields.count >= 7, fields[1] == "blob" { found.insert(try oid(String(fields[0]))) }
+            }
+        }
+        return found
+    }
+
+    /// Makes malloc give every block of 256 KB or more its own mapping, unmapped when freed, so
+    /// that the resident size follows the large blocks in use (glibc would otherwise raise that
+    /// limit as blocks are freed, and serve them from heap pages that are already resident).
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD, malloc.h
+        let symbol = try XCTUnwrap(dlsym(dlopen(nil, RTLD_NOW), "mallopt"))
+        XCTAssertEqual(unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 256 << 10), 1, "mallopt")
+    }
+
+    /// The process's resident size in bytes, from /proc.
+    func residentBytes() throws -> Int {
+        let statm = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
+        let pages = try XCTUnwrap(Int(statm.split(separator: " ")[1]))
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Streams `blob`, returning its SHA-256 and how far the resident size grew, at most, while
+    /// the chunks came.
+    func read(_ blob: GitOID, in repository: GitRepository) throws -> (digest: SHA256Digest, peakGrowth: Int) {
+        var hasher = SHA256Hasher()
+        let before = try residentBytes()
+        var peak = 0
+        try repository.streamBlob(blob) { chunk in
+            peak = max(peak, (try? residentBytes()).map { $0 - before } ?? .max)
+            XCTAssertLessThanOrEqual(chunk.count, GitRepository.streamChunkSize)
+            hasher.update(chunk)
+        }
+        return (hasher.finalize(), peak)
+    }
+
+    func testAPackedWholeBlobStreamsInBoundedMemoryAndADeltaDoesNot() throws {
+        let size = 24 << 20
+        let original = text(size), edited = text(size, first: 7)
+        let blobs = try commitBlobs([original, edited])
+        let digests = [original, edited].map { SHA256Digest.of($0) }
+
+        // libgit2's default threshold (512 MB): one version becomes a delta of the other.
+        try repo.repack(gracePeriod: 0)
+        let delta = try deltas()
+        XCTAssertEqual(delta.count, 1, "one of two near-identical blobs is stored as a delta")
+        for (blob, digest) in zip(blobs, digests) {
+            let (digestRead, peak) = try read(blob, in: repo)
+            XCTAssertEqual(digestRead, digest)
+            if delta.contains(blob) {
+                XCTAssertNil(repo.packedWholeBlob(blob))
+                XCTAssertGreaterThan(peak, size, "libgit2 rebuilds a delta whole in memory")
+            } else {
+                XCTAssertNotNil(repo.packedWholeBlob(blob))
+                XCTAssertLessThan(peak, 4 << 20, "a whole blob streams from the pack")
+            }
+        }
+
+        // Below the size, neither is deltified: both stream. libgit2 1.5 reads its big-file
+        // threshold from pack.deltaCacheSize.
+        try repo.setLocalConfig("pack.deltaCacheSize", to: Int64(size / 2))
+        try repo.repack(gracePeriod: 0)
+        XCTAssertEqual(try deltas(), [])
+        let fresh = try GitRepository.open(at: repoPath)
+        for (blob, digest) in zip(blobs, digests) {
+            let (digestRead, peak) = try read(blob, in: fresh)
+            XCTAssertEqual(digestRead, digest)
+            XCTAssertLessThan(peak, 4 << 20)
+        }
+    }
+
+    func testTheReadersOwnErrorComesOutUnchanged() throws {
+        struct Stop: Error {}
+        let blob = try commitBlobs([text(1 << 20)])[0]
+        try repo.repack(gracePeriod: 0)
+        XCTAssertNotNil(repo.packedWholeBlob(blob))
+        var chunks = 0
+        XCTAssertThrowsError(try repo.streamBlob(blob) { _ in
+            chunks += 1
+            throw Stop()
+        }) { XCTAssertTrue($0 is Stop, "\($0)") }
+        XCTAssertEqual(chunks, 1)
+    }
+
+    /// Where a blob's zlib stream lies in the only pack, from stock git's listing.
+    func zlibStream(of blob: GitOID) throws -> (pack: String, range: Range<Int>) {
+        let packDirectory = repoPath + "/objects/pack"
+        let idx = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".idx") })
+        let line = try XCTUnwrap(try run("/usr/bin/git", ["verify-pack", "-v", packDirectory + "/" + idx]).lines.first { $0.hasPrefix(blob.hex) })
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        let inPack = try XCTUnwrap(Int(fields[3])), offset = try XCTUnwrap(Int(fields[4]))
+        let pack = packDirectory + "/" + idx.dropLast(4) + ".pack"
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: pack))
+        var header = 1
+        while bytes[offset + header - 1] & 0x80 != 0 { header += 1 }
+        return (pack, (offset + header)..<(offset + inPack))
+    }
+
+    func adler32(_ bytes: [UInt8]) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in bytes {
+            a = (a + UInt32(byte)) % 65521
+            b = (b + a) % 65521
+        }
+        return (b << 16) | a
+    }
+
+    func testDamageInsideAPackedBlobIsADamagedObject() throws {
+        let content = text(600_000)
+        let blob = try commitBlobs([content])[0]
+        // Uncompressed (stored) deflate blocks: the content lies in the pack as it is.
+        try git("-c", "pack.compression=0", "gc", "--quiet")
+        let (pack, stream) = try zlibStream(of: blob)
+        let pristine = try XCTUnwrap(FileManager.default.contents(atPath: pack))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: pack)
+        let at = try XCTUnwrap(pristine[stream].range(of: Data("record 5000:".utf8))).lowerBound
+        XCTAssertNotNil(try GitRepository.open(at: repoPath).packedWholeBlob(blob))
+
+        // A flipped byte: zlib's own checksum catches it.
+        var flipped = pristine
+        flipped[at] ^= 0x01
+        try flipped.write(to: URL(fileURLWithPath: pack))
+        XCTAssertThrowsError(try read(blob, in: try GitRepository.open(at: repoPath))) { error in
+            let git = error as? GitError
+            XCTAssertEqual(git?.isDamagedObject, true, "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("read blob \(blob.hex): pack \(pack) "), "\(error)")
+        }
+
+        // The same byte changed with zlib's checksum made to match: git's SHA-1 catches it.
+        var forged = flipped
+        var changed = content
+        changed[try XCTUnwrap(content.firstRange(of: Array("record 5000:".utf8))).lowerBound] ^= 0x01
+        let adler = adler32(changed)
+        forged.replaceSubrange((stream.upperBound - 4)..<stream.upperBound, with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: adler >> $0) })
+        try forged.write(to: URL(fileURLWithPath: pack))
+        XCTAssertThrowsError(try read(blob, in: try GitRepository.open(at: repoPath))) { error in
+            let git = error as? GitError
+            XCTAssertEqual(git?.isDamagedObject, true, "\(error)")
+            XCTAssertTrue("\(error)".contains("hash mismatch"), "\(error)")
+        }
+
+        try pristine.write(to: URL(fileURLWithPath: pack))
+        XCTAssertEqual(try read(blob, in: try GitRepository.open(at: repoPath)).digest, SHA256Digest.of(content))
+    }
+
+    func testThePackIndexesAreParsedOnceAndANewPackIsSeenAfterGC() throws {
+        let first = try randomBytes(400_000), second = try randomBytes(500_000)
+        let a = try commitBlobs([first])[0]
+        try git("gc", "--quiet")
+        for _ in 0..<3 { XCTAssertEqual(try read(a, in: repo).digest, SHA256Digest.of(first)) }
+        XCTAssertNotNil(repo.packedWholeBlob(a))
+        XCTAssertEqual(repo.packIndexes.parseCount, 1, "one pack, parsed once however often it is read")
+        let oldPack = try XCTUnwrap(repo.packIndexes.indexes.first?.packPath)
+
+        // Another process packs a new blob with the old one; the old pack goes.
+        let b = try commitBlobs([first, second])[1]
+        XCTAssertNil(repo.packedWholeBlob(b), "loose until gc")
+        try git("gc", "--quiet", "--prune=now")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: oldPack))
+        XCTAssertNotNil(repo.packedWholeBlob(b))
+        XCTAssertEqual(repo.packIndexes.parseCount, 2)
+        XCTAssertEqual(repo.packIndexes.indexes.map(\.packPath), GitPackIndex.packs(inRepository: repoPath))
+        XCTAssertEqual(try read(a, in: repo).digest, SHA256Digest.of(first))
+        XCTAssertEqual(try read(b, in: repo).digest, SHA256Digest.of(second))
+    }
+
+    func testAStoreSetsItsBigFileThresholdAtInitAndBeforeGC() throws {
+        let storePath = scratch + "/store"
+        let store = try Store.create(at: storePath)
+        func config(_ key: String) throws -> String {
+            try run("/usr/bin/git", ["-C", storePath, "config", "--get", key]).text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        XCTAssertEqual(try config("core.bigFileThreshold"), "\(16 << 20)")
+        XCTAssertEqual(try config("pack.deltaCacheSize"), "\(16 << 20)")
+
+        // A store from before the setting gets it at gc; a value set by hand stays.
+        XCTAssertEqual(try run("/usr/bin/git", ["-C", storePath, "config", "--unset", "core.bigFileThreshold"]).status, 0)
+        XCTAssertEqual(try run("/usr/bin/git", ["-C", storePath, "config", "pack.deltaCacheSize", "1m"]).status, 0)
+        try store.collectGarbage(gracePeriod: 0)
+        XCTAssertEqual(try config("core.bigFileThreshold"), "\(16 << 20)")
+        XCTAssertEqual(try config("pack.deltaCacheSize"), "1m")
+    }
+}
