@@ -133,6 +133,8 @@ final class JobStoredCheckpointsTests: XCTestCase {
             ("white space inside the array", canonical.replacingOccurrences(of: "\"checkpoints\":[", with: "\"checkpoints\":[ ")),
             ("a non-canonical escape", replacing("\"plain\"", "\"pl\\u0061in\"")),
             ("an escaped slash", replacing("\"plain\"", "\"pl\\/ain\"")),
+            ("an upper-case hex escape", replacing("\"plain\"", "\"pl\\u001Fain\"")),
+            ("a short control escaped long", replacing("\"plain\"", "\"pl\\u000aain\"")),
             ("an empty omitempty member", replacing("\"actor\":\"agent\"", "\"actor\":\"\"")),
             ("a time with trailing zeros", replacing(".5Z\"", ".500Z\"")),
             ("a time with a zero offset", replacing(".5Z\"", ".5+00:00\"")),

@@ -39,8 +39,8 @@ enum CanonicalCheckpointScan {
 
         private var byte: UInt8? { index < input.count ? input[index] : nil }
 
-        private mutating func expect(_ c: Character) -> Bool {
-            guard byte == c.asciiValue else { return false }
+        private mutating func expect(_ c: UInt8) -> Bool {
+            guard byte == c else { return false }
             index += 1
             return true
         }
@@ -48,65 +48,69 @@ enum CanonicalCheckpointScan {
         /// The byte range of the top-level `checkpoints` array, brackets included; nil unless the
         /// document is one object, without white space, holding exactly one such array.
         mutating func checkpointsArray() -> Range<Int>? {
-            guard expect("{") else { return nil }
+            guard expect(UInt8(ascii: "{")) else { return nil }
             var found: Range<Int>?
-            if expect("}") { return nil }
+            if expect(UInt8(ascii: "}")) { return nil }
             repeat {
-                guard let key = string(), expect(":") else { return nil }
+                guard let key = string(), expect(UInt8(ascii: ":")) else { return nil }
                 let start = index
                 guard skipValue() else { return nil }
                 if input[key].elementsEqual(CanonicalCheckpointScan.checkpointsKey) {
                     guard found == nil, input[start] == UInt8(ascii: "["), input[index - 1] == UInt8(ascii: "]") else { return nil }
                     found = start..<index
                 }
-            } while expect(",")
-            guard expect("}"), index == input.count else { return nil }
+            } while expect(UInt8(ascii: ","))
+            guard expect(UInt8(ascii: "}")), index == input.count else { return nil }
             return found
         }
 
         /// Reads the elements up to `end` (comma-separated checkpoint objects) and counts them by
         /// type; nil if any is not exactly in canonical form.
         mutating func checkpoints(until end: Int) -> [[UInt8]: Int]? {
-            var typeCounts: [[UInt8]: Int] = [:]
-            guard index < end else { return typeCounts }
+            // A handful of types, each seen many times: a short list beats hashing every one.
+            var types: [(bytes: [UInt8], count: Int)] = []
+            guard index < end else { return [:] }
             repeat {
                 guard let type = checkpoint() else { return nil }
-                typeCounts[type, default: 0] += 1
-            } while index < end && expect(",")
-            return index == end ? typeCounts : nil
+                if let known = types.firstIndex(where: { $0.bytes.elementsEqual(input[type]) }) {
+                    types[known].count += 1
+                } else {
+                    types.append((Array(input[type]), 1))
+                }
+            } while index < end && expect(UInt8(ascii: ","))
+            guard index == end else { return nil }
+            return Dictionary(types.map { ($0.bytes, $0.count) }, uniquingKeysWith: +)
         }
 
         /// One checkpoint object: known keys in order, each present when always written and
-        /// non-empty when not, string values, a created_at in Go's own format. Returns its type.
-        private mutating func checkpoint() -> [UInt8]? {
-            guard expect("{") else { return nil }
+        /// non-empty when not, string values, a created_at in Go's own format. Returns where its type is.
+        private mutating func checkpoint() -> Range<Int>? {
+            guard expect(UInt8(ascii: "{")) else { return nil }
             var next = 0
-            var type: [UInt8]?
+            var type: Range<Int>?
             repeat {
-                guard let key = string(), expect(":") else { return nil }
+                guard let key = string(), expect(UInt8(ascii: ":")) else { return nil }
                 guard let position = CanonicalCheckpointScan.keys[next...].firstIndex(where: { input[key].elementsEqual($0.name) }),
                       !CanonicalCheckpointScan.keys[next..<position].contains(where: \.always)
                 else { return nil }
                 guard let value = string(), CanonicalCheckpointScan.keys[position].always || !value.isEmpty else { return nil }
                 if position == CanonicalCheckpointScan.createdAtKey && !isGoTime(value) { return nil }
-                if position == CanonicalCheckpointScan.typeKey { type = Array(input[value]) }
+                if position == CanonicalCheckpointScan.typeKey { type = value }
                 next = position + 1
-            } while expect(",")
-            guard expect("}"), !CanonicalCheckpointScan.keys[next...].contains(where: \.always) else { return nil }
+            } while expect(UInt8(ascii: ","))
+            guard expect(UInt8(ascii: "}")), !CanonicalCheckpointScan.keys[next...].contains(where: \.always) else { return nil }
             return type
         }
 
         /// Whether the string's bytes are a time that Go writes exactly so.
         private func isGoTime(_ range: Range<Int>) -> Bool {
-            let text = String(decoding: UnsafeBufferPointer(rebasing: input[range]), as: UTF8.self)
-            guard let time = GoTime(rfc3339: text) else { return false }
-            return time.rfc3339Nano.utf8.elementsEqual(input[range])
+            GoTime.isRFC3339Nano(UnsafeBufferPointer(rebasing: input[range]))
         }
 
         /// A string in canonical form (only `"`, `\` and controls escaped, controls as JCS writes
         /// them, valid UTF-8); returns the range of its content.
         private mutating func string() -> Range<Int>? {
-            guard expect("\"") else { return nil }
+            guard expect(UInt8(ascii: "\"")) else { return nil }
             let start = index
             while let c = byte {
                 switch c {
@@ -138,11 +142,17 @@ enum CanonicalCheckpointScan {
                 return true
             case UInt8(ascii: "u"):
                 guard index + 6 <= input.count else { return false }
-                let digits = input[(index + 2)..<(index + 6)]
-                let hex = Array("0123456789abcdef".utf8)
-                guard digits.allSatisfy(hex.contains), digits.prefix(2).elementsEqual("00".utf8),
-                      let unit = UInt8(String(decoding: digits, as: UTF8.self), radix: 16), unit < 0x20,
-                      ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(unit)
+                // `\u00` then two lower-case hex digits naming a control without a short escape.
+                func hexValue(_ c: UInt8) -> UInt8? {
+                    switch c {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+                    default: return nil
+                    }
+                }
+                guard input[index + 2] == UInt8(ascii: "0"), input[index + 3] == UInt8(ascii: "0"),
+                      let high = hexValue(input[index + 4]), let low = hexValue(input[index + 5]), high < 2,
+                      ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(high << 4 | low)
                 else { return false }
                 index += 6
                 return true
