@@ -145,6 +145,8 @@ final class JobStoredCheckpointsTests: XCTestCase {
             ("two checkpoints arrays", canonical.replacingOccurrences(of: "\"created_at\":\"\(state.createdAt.rfc3339Nano)\"",
                                                                         with: "\"created_at\":\"\(state.createdAt.rfc3339Nano)\",\"checkpoints\":[]")),
             ("white space after the document", canonical + " "),
+            ("a case-folded checkpoints member", String(canonical.dropLast()) + ",\"CHECKPOINTS\":[]}"),
+            ("a Kelvin-sign checkpoints member", String(canonical.dropLast()) + ",\"chec\u{212A}points\":[]}"),
         ]
         for (name, text) in variants {
             XCTAssertNotEqual(text, canonical, name)

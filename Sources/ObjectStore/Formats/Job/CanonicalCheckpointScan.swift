@@ -13,6 +13,7 @@ enum CanonicalCheckpointScan {
     ]
     private static let createdAtKey = 2, typeKey = 6
     private static let checkpointsKey = Array("checkpoints".utf8)
+    private static let foldedCheckpointsKey = GoStructDecoding.fold("checkpoints")
 
     static func split(_ bytes: [UInt8]) -> (head: [UInt8], stored: Job.StoredCheckpoints)? {
         bytes.withUnsafeBufferPointer { buffer in
@@ -46,7 +47,8 @@ enum CanonicalCheckpointScan {
         }
 
         /// The byte range of the top-level `checkpoints` array, brackets included; nil unless the
-        /// document is one object, without white space, holding exactly one such array.
+        /// document is one object holding exactly one such array and no other member that Go's
+        /// decoder would take for it.
         mutating func checkpointsArray() -> Range<Int>? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var found: Range<Int>?
@@ -58,6 +60,10 @@ enum CanonicalCheckpointScan {
                 if input[key].elementsEqual(CanonicalCheckpointScan.checkpointsKey) {
                     guard found == nil, input[start] == UInt8(ascii: "["), input[index - 1] == UInt8(ascii: "]") else { return nil }
                     found = start..<index
+                } else if GoStructDecoding.fold(String(decoding: UnsafeBufferPointer(rebasing: input[key]), as: UTF8.self))
+                            == CanonicalCheckpointScan.foldedCheckpointsKey {
+                    // Go would decode this member into the checkpoints too ("Checkpoints").
+                    return nil
                 }
             } while expect(UInt8(ascii: ","))
             guard expect(UInt8(ascii: "}")), index == input.count else { return nil }
