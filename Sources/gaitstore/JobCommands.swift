@@ -15,8 +15,25 @@ struct JobCommandGroup: ParsableCommand {
 struct JobOutput {
     var operation: String
     var jobID: String
+    /// The job after the command, every checkpoint in its state: what the envelope prints.
     var snapshot: JobBranch.Snapshot?
     var extra: [(String, JSONValue)] = []
+    /// What the text line shows, which needs no checkpoints.
+    var headline: Job.State?
+
+    init(operation: String, jobID: String, snapshot: JobBranch.Snapshot?, extra: [(String, JSONValue)] = []) {
+        self.operation = operation
+        self.jobID = jobID
+        self.snapshot = snapshot
+        self.extra = extra
+        headline = snapshot?.state
+    }
+
+    /// After an append: the tip's stored checkpoints are decoded only for the envelope.
+    init(operation: String, jobID: String, tip: JobBranch.Tip?, json: Bool, extra: [(String, JSONValue)]) throws {
+        self.init(operation: operation, jobID: jobID, snapshot: json ? try tip?.snapshot() : nil, extra: extra)
+        headline = tip?.state
+    }
 
     func print(json: Bool) {
         if json {
@@ -36,7 +53,7 @@ struct JobOutput {
             printJSON(.object(o))
         } else {
             var line = "job \(operation): id=\(jobID)"
-            if let s = snapshot?.state {
+            if let s = headline {
                 line += " status=\(s.status) stop_reason=\(s.stopReason) reason_code=\(s.statusReasonCode) revision=\(s.revision)"
             }
             printLine(line)
@@ -55,13 +72,13 @@ struct JobMutationOptions: ParsableArguments {
 
 /// Opens the store and its signing identity, runs `command`, prints the result.
 func runJob(_ operation: String, _ global: GlobalOptions, id: String, lease: String?, _ command: JobCommand,
-            producerVersion: String = JobMachine.defaultProducerVersion, extra: (JobBranch.Snapshot?) -> [(String, JSONValue)] = { _ in [] }) throws {
+            producerVersion: String = JobMachine.defaultProducerVersion, extra: (JobBranch.Tip?) -> [(String, JSONValue)] = { _ in [] }) throws {
     try perform("job \(operation)", json: global.json) {
         let store = try Store.open(at: global.storePath)
         let identity = try StoreIdentity.load(store: store.path)
-        let snapshot = try JobService.run(command, jobID: id, presentedLease: lease, store: store, identity: identity,
+        let tip = try JobService.run(command, jobID: id, presentedLease: lease, store: store, identity: identity,
                                           producerVersion: producerVersion)
-        JobOutput(operation: operation, jobID: Job.trimmed(id), snapshot: snapshot, extra: extra(snapshot)).print(json: global.json)
+        try JobOutput(operation: operation, jobID: Job.trimmed(id), tip: tip, json: global.json, extra: extra(tip)).print(json: global.json)
     }
 }
 
@@ -127,8 +144,9 @@ struct JobCheckpointAdd: ParsableCommand {
 
     func run() throws {
         try runJob("checkpoint add", global, id: id, lease: mutation.lease,
-                   .checkpoint(type: type, summary: summary, requiredAction: requiredAction, actor: mutation.actor)) { snapshot in
-            snapshot?.state.checkpoints.last.map { [("checkpoint", $0.json)] } ?? []
+                   .checkpoint(type: type, summary: summary, requiredAction: requiredAction, actor: mutation.actor)) { tip in
+            // The new checkpoint is the tip's last own one; the earlier ones are its stored ones.
+            tip?.state.checkpoints.last.map { [("checkpoint", $0.json)] } ?? []
         }
     }
 }
@@ -278,8 +296,8 @@ struct JobLeaseAcquire: ParsableCommand {
     @Option(help: "Worker id.") var worker: String
     @Option(help: "Seconds until the lease expires without a heartbeat (default 30).") var ttl: Int?
     func run() throws {
-        try runJob("lease acquire", global, id: id, lease: nil, .acquireLease(worker: worker, ttlSeconds: ttl)) { snapshot in
-            snapshot?.lease.map { [("lease", $0)] } ?? []
+        try runJob("lease acquire", global, id: id, lease: nil, .acquireLease(worker: worker, ttlSeconds: ttl)) { tip in
+            tip?.lease.map { [("lease", $0)] } ?? []
         }
     }
 }

@@ -130,4 +130,42 @@ final class JSONGoTimeTests: XCTestCase {
             XCTAssertEqual(GoTime(rfc3339: time.rfc3339Nano), time, "round trip of \(time.rfc3339Nano)")
         }
     }
+
+    /// The in-place check that a stored time is in written form agrees with parsing it and
+    /// formatting it back, on written times and on near misses of every part.
+    func testWrittenFormCheckAgreesWithParseAndFormat() {
+        var rng = SystemRandomNumberGenerator()
+        var texts = ["2026-02-14T00:00:00Z", "2026-02-14T00:00:00.5Z", "2026-02-14T00:00:00.500Z", "2026-02-14T00:00:00.Z",
+                     "2026-02-14T00:00:00.1234567891Z", "2026-02-14T00:00:00+00:00", "2026-02-14T00:00:00-00:00",
+                     "2026-02-14T00:00:00+02:30", "2026-02-14T00:00:00.000000001-23:59", "2026-02-14T00:00:00+24:00",
+                     "2024-02-29T23:59:59Z", "2026-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+                     "2026-02-14t00:00:00Z", "2026-02-14T00:00:60Z", "2026-13-01T00:00:00Z", "2026-02-14T00:00:00z",
+                     "2026-02-14T00:00:00", "2026-02-14 00:00:00Z", "+026-02-14T00:00:00Z", "2026-02-14T00:00:00Zx",
+                     GoTime.zero.rfc3339Nano]
+        for _ in 0..<2_000 {
+            let time = GoTime(unixSeconds: Int64.random(in: -62_135_596_800...253_402_300_799, using: &rng),
+                              nanoseconds: [0, 500_000_000, Int32.random(in: 0..<1_000_000_000, using: &rng)].randomElement(using: &rng)!,
+                              offsetSeconds: [0, 3600, -34_200, Int32.random(in: -86_399...86_399, using: &rng)].randomElement(using: &rng)!)
+            var text = Array(time.rfc3339Nano.utf8)
+            if Bool.random(using: &rng) {
+                // One byte changed, dropped or added somewhere.
+                let at = Int.random(in: 0..<text.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: text[at] = Array("0123456789+-:.TZ".utf8).randomElement(using: &rng)!
+                case 1: text.remove(at: at)
+                default: text.insert(Array("059.".utf8).randomElement(using: &rng)!, at: at)
+                }
+            }
+            texts.append(String(decoding: text, as: UTF8.self))
+        }
+        var written = 0
+        for text in texts {
+            let reference = GoTime(rfc3339: text)?.rfc3339Nano == text
+            if reference { written += 1 }
+            let checked = Array(text.utf8).withUnsafeBufferPointer { GoTime.isRFC3339Nano($0) }
+            XCTAssertEqual(checked, reference, text)
+        }
+        XCTAssertGreaterThan(written, 900, "most random times stay in written form")
+        XCTAssertLessThan(written, texts.count - 500, "many near misses are not")
+    }
 }

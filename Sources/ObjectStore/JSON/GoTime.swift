@@ -113,6 +113,42 @@ extension GoTime {
     }
 }
 
+extension GoTime {
+    /// Whether `s` is exactly what `rfc3339Nano` writes for some time, i.e. `GoTime(rfc3339:)`
+    /// accepts it and formats it back to the same bytes; checked in place, without either, for
+    /// scans that meet one time per stored record.
+    static func isRFC3339Nano(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        func number(_ range: Range<Int>, _ bounds: ClosedRange<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                guard JSONNumber.isDigit(s[i]) else { return nil }
+                value = value * 10 + Int(s[i] - UInt8(ascii: "0"))
+            }
+            return bounds.contains(value) ? value : nil
+        }
+        guard s.count >= 20, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"), s[10] == UInt8(ascii: "T"),
+              s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
+              let year = number(0..<4, 0...9999), let month = number(5..<7, 1...12),
+              number(8..<10, 1...CivilDate.daysIn(month: month, year: year)) != nil,
+              number(11..<13, 0...23) != nil, number(14..<16, 0...59) != nil, number(17..<19, 0...59) != nil
+        else { return false }
+        var i = 19
+        if s[i] == UInt8(ascii: ".") {
+            // One to nine digits, the last not a zero (Go trims them).
+            i += 1
+            let start = i
+            while i < s.count, JSONNumber.isDigit(s[i]) { i += 1 }
+            guard (1...9).contains(i - start), s[i - 1] != UInt8(ascii: "0") else { return false }
+        }
+        if s.count - i == 1 { return s[i] == UInt8(ascii: "Z") }
+        // A non-zero offset; a zero one is written `Z`.
+        guard s.count - i == 6, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-"), s[i + 3] == UInt8(ascii: ":"),
+              let zoneHour = number(i + 1..<i + 3, 0...23), let zoneMinute = number(i + 4..<i + 6, 0...59)
+        else { return false }
+        return zoneHour != 0 || zoneMinute != 0
+    }
+}
+
 // MARK: - Formatting
 
 extension GoTime {

@@ -21,14 +21,33 @@ public enum JobBranch {
         public var lease: JSONValue?
     }
 
-    /// What one append writes.
-    public struct Change {
+    /// The tip as an append reads it: the snapshot, except that the checkpoints gait's state
+    /// already holds stay encoded in `storedCheckpoints` (they precede `state.checkpoints`). An
+    /// append adds one checkpoint at most, so what it costs need not grow with the job's.
+    public struct Tip: Sendable {
+        public var commit: GitOID
         public var state: Job.State
+        public var storedCheckpoints: Job.StoredCheckpoints
         public var event: Job.Event
         public var lease: JSONValue?
 
-        public init(state: Job.State, event: Job.Event, lease: JSONValue?) {
+        /// The snapshot, every checkpoint decoded, for a reader that needs them all.
+        public func snapshot() throws -> Snapshot {
+            Snapshot(commit: commit, state: try state.prepending(storedCheckpoints), event: event, lease: lease)
+        }
+    }
+
+    /// What one append writes.
+    public struct Change {
+        public var state: Job.State
+        /// Checkpoints written before `state.checkpoints`: the tip's, when the change was made on a `Tip`.
+        public var storedCheckpoints: Job.StoredCheckpoints
+        public var event: Job.Event
+        public var lease: JSONValue?
+
+        public init(state: Job.State, storedCheckpoints: Job.StoredCheckpoints = .empty, event: Job.Event, lease: JSONValue?) {
             self.state = state
+            self.storedCheckpoints = storedCheckpoints
             self.event = event
             self.lease = lease
         }
@@ -40,12 +59,40 @@ public enum JobBranch {
     }
 
     public static func snapshot(_ commit: GitOID, in repository: GitRepository) throws -> Snapshot {
-        let tree = try repository.readCommit(commit).tree
-        guard let state = try jsonFile(stateFile, in: tree, repository), let event = try jsonFile(eventFile, in: tree, repository) else {
-            throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(stateFile) or \(eventFile))")
+        let files = try EventFiles(commit, in: repository)
+        return Snapshot(commit: commit, state: try Job.State.decode(JSONParser.parse(files.state), strict: true),
+                        event: try files.decodedEvent(), lease: try files.decodedLease())
+    }
+
+    /// The commit as an append needs it (see `Tip`).
+    static func appendTip(_ commit: GitOID, in repository: GitRepository) throws -> Tip {
+        let files = try EventFiles(commit, in: repository)
+        let state = try Job.State.decodeForAppend(files.state)
+        return Tip(commit: commit, state: state.state, storedCheckpoints: state.stored, event: try files.decodedEvent(),
+                   lease: try files.decodedLease())
+    }
+
+    /// The stored bytes of one event commit's files, its tree read once.
+    private struct EventFiles {
+        let state: [UInt8]
+        let event: [UInt8]
+        let lease: [UInt8]?
+
+        init(_ commit: GitOID, in repository: GitRepository) throws {
+            let entries = try repository.readTree(try repository.readCommit(commit).tree)
+            func blob(_ name: String) throws -> [UInt8]? {
+                try entries.first { $0.name == name }.map { try repository.readBlob($0.oid) }
+            }
+            guard let state = try blob(stateFile), let event = try blob(eventFile) else {
+                throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(stateFile) or \(eventFile))")
+            }
+            self.state = state
+            self.event = event
+            lease = try blob(leaseFile)
         }
-        return Snapshot(commit: commit, state: try Job.State.decode(state, strict: true),
-                        event: try Job.Event.decode(event, strict: true), lease: try jsonFile(leaseFile, in: tree, repository))
+
+        func decodedEvent() throws -> Job.Event { try Job.Event.decode(JSONParser.parse(event), strict: true) }
+        func decodedLease() throws -> JSONValue? { try lease.map { try JSONParser.parse($0) } }
     }
 
     private static func jsonFile(_ name: String, in tree: GitOID, _ repository: GitRepository) throws -> JSONValue? {
@@ -97,7 +144,7 @@ public enum JobBranch {
     /// against the state it lands on. Returns the new tip, or the unchanged one (nil if none).
     @discardableResult
     public static func append(_ jobID: String, in store: Store, identity: StoreIdentity,
-                              mutate: (Snapshot?) throws -> Change?) throws -> Snapshot? {
+                              mutate: (Tip?) throws -> Change?) throws -> Tip? {
         let repository = store.repository
         let ref = JobRefName.reference(for: jobID)
         // Writers of one job on this machine take turns instead of racing: a lost compare-and-swap
@@ -106,10 +153,10 @@ public enum JobBranch {
         let lock = JobWriterLock(store: store.path, ref: ref)
         defer { lock.release() }
         for attempt in 0..<maxAttempts {
-            let current = try repository.resolveReference(ref).map { try snapshot($0, in: repository) }
+            let current = try repository.resolveReference(ref).map { try appendTip($0, in: repository) }
             guard let change = try mutate(current) else { return current }
             var tree = TreeUpserts()
-            tree.put(stateFile, try repository.writeBlob(try CanonicalJSON.encode(change.state.json)), .blob)
+            tree.put(stateFile, try repository.writeBlob(try change.state.canonicalJSON(after: change.storedCheckpoints)), .blob)
             tree.put(eventFile, try repository.writeBlob(try CanonicalJSON.encode(change.event.json)), .blob)
             if let lease = change.lease { tree.put(leaseFile, try repository.writeBlob(try CanonicalJSON.encode(lease)), .blob) }
             let treeID = try repository.applying(tree, to: nil)
@@ -122,7 +169,8 @@ public enum JobBranch {
             do {
                 try repository.updateReference(ref, to: commit, expected: current?.commit, message: message)
                 try Durability.syncFileSystem(containing: store.path)
-                return Snapshot(commit: commit, state: change.state, event: change.event, lease: change.lease)
+                return Tip(commit: commit, state: change.state, storedCheckpoints: change.storedCheckpoints, event: change.event,
+                           lease: change.lease)
             } catch let error as GitRefUpdateError {
                 switch error {
                 case .conflict, .locked:

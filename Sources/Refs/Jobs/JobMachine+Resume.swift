@@ -14,7 +14,8 @@ extension JobMachine {
             throw .resumeNotStopped(step.status, job: step.jobID)
         }
 
-        let decisions = state.checkpoints.filter { $0.type == JobCheckpointType.decisionNeeded.rawValue }.count
+        let decision = JobCheckpointType.decisionNeeded.rawValue
+        let decisions = step.storedCheckpoints.count(ofType: decision) + state.checkpoints.filter { $0.type == decision }.count
         if decisions > state.approvals.count || (step.status == .decisionNeeded && decisions == 0) {
             throw .approvalRequired(decisions: decisions, approvals: state.approvals.count, job: step.jobID)
         }

@@ -36,7 +36,7 @@ extension JobMachine {
 
         let actor = Job.trimmed(rawActor)
         var checkpoint = Job.Checkpoint()
-        checkpoint.checkpointID = checkpointID(number: state.checkpoints.count + 1)
+        checkpoint.checkpointID = checkpointID(number: step.storedCheckpoints.count + state.checkpoints.count + 1)
         checkpoint.createdAt = step.now
         checkpoint.type = type.rawValue
         checkpoint.summary = summary

@@ -29,35 +29,57 @@ public enum JobMachine {
                              presentedLease: String?, producerVersion: String)
         throws(JobRefusal) -> (record: JobRecord, event: Job.Event?)
     {
+        var next = record
+        let event = try advance(&next, by: command, jobID: rawJobID, now: rawNow, presentedLease: presentedLease,
+                                producerVersion: producerVersion)
+        guard let event, let next else {
+            // Only a release with no lease held makes no event; it leaves an existing record as it was.
+            guard let record else { throw .unknownJob(Job.trimmed(rawJobID)) }
+            return (record, nil)
+        }
+        return (next, event)
+    }
+
+    /// `apply` in place: steps `record` (nil: no job yet) and returns the event, nil when nothing
+    /// changes. The record and its arrays are mutated where they are, not copied, so a replay that
+    /// owns its record steps through a long history in linear time. On a refusal `record` may be
+    /// left part-way changed: callers that cannot discard it use `apply`.
+    static func advance(_ record: inout JobRecord?, by command: JobCommand, jobID rawJobID: String, now rawNow: GoTime,
+                        presentedLease: String?, producerVersion: String) throws(JobRefusal) -> Job.Event?
+    {
         let jobID = Job.trimmed(rawJobID)
         guard !jobID.isEmpty else { throw .jobIDRequired() }
         guard Job.isValidID(jobID) else { throw .invalidJobID(jobID) }
         let now = rawNow.utc
         let presented = presentedLease.map(Job.trimmed).flatMap { $0.isEmpty ? nil : $0 }
 
-        guard let record else {
+        guard var current = record else {
             guard case .submit(let actor, let fingerprint) = command else { throw .unknownJob(jobID) }
             if let presented { throw .leaseNotHeld(presented: presented, job: jobID) }
             let submitted = submit(jobID: jobID, actor: actor, fingerprint: fingerprint, now: now,
                                    producerVersion: producerVersion)
-            return (submitted, submitted.events.last)
+            record = submitted
+            return submitted.events.last
         }
-        guard record.state.jobID == jobID else { throw .recordMismatch(record: record.state.jobID, requested: jobID) }
+        // `current` is then the only owner of the record's storage, so the changes below need no copy.
+        record = nil
+        defer { record = current }
+        guard current.state.jobID == jobID else { throw .recordMismatch(record: current.state.jobID, requested: jobID) }
         if case .submit = command { throw .jobExists(jobID) }
-        guard let status = JobStatus(rawValue: record.state.status) else {
-            throw .unknownStatus(record.state.status, job: jobID)
+        guard let status = JobStatus(rawValue: current.state.status) else {
+            throw .unknownStatus(current.state.status, job: jobID)
         }
-        if command.isFenced { try checkFence(record, presented: presented, now: now) }
+        if command.isFenced { try checkFence(current, presented: presented, now: now) }
 
-        var next = record
-        let step = Step(jobID: jobID, status: status, now: now, revision: record.state.revision + 1)
-        guard var draft = try change(&next, by: command, step) else { return (record, nil) }
+        let step = Step(jobID: jobID, status: status, now: now, revision: current.state.revision + 1,
+                        storedCheckpoints: current.storedCheckpoints)
+        guard var draft = try change(&current, by: command, step) else { return nil }
         if command.isFenced, let presented { draft.additions.append(("lease_id", .string(presented))) }
-        next.state.updatedAt = now
-        next.state.revision = step.revision
+        current.state.updatedAt = now
+        current.state.revision = step.revision
         let event = draft.event(jobID: jobID, revision: step.revision, at: now)
-        next.events.append(event)
-        return (next, event)
+        current.events.append(event)
+        return event
     }
 
     /// What every change needs to know besides the record.
@@ -67,6 +89,8 @@ public enum JobMachine {
         let now: GoTime
         /// The revision of the event being made.
         let revision: Int
+        /// The record's checkpoints that precede `state.checkpoints` (see `JobRecord.storedCheckpoints`).
+        let storedCheckpoints: Job.StoredCheckpoints
     }
 
     private static func checkFence(_ record: JobRecord, presented: String?, now: GoTime) throws(JobRefusal) {

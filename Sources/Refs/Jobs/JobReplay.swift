@@ -33,24 +33,25 @@ extension JobMachine {
                 throw .malformed(job: jobID, revision: revision, type: stored.type, reason: error.reason)
             }
             let extras = JobPayload.extensionObject(stored.payload)
-            let step: (record: JobRecord, event: Job.Event?)
+            let made: Job.Event?
             do {
-                step = try apply(command, to: record, jobID: jobID, now: stored.createdAt,
-                                 presentedLease: JobPayload.string(extras, "lease_id"),
-                                 producerVersion: JobPayload.string(extras, "producer_version") ?? "")
+                // In place: the record (its events, its checkpoints) grows without being copied at
+                // each step, which made a replay quadratic in the history's length.
+                made = try advance(&record, by: command, jobID: jobID, now: stored.createdAt,
+                                   presentedLease: JobPayload.string(extras, "lease_id"),
+                                   producerVersion: JobPayload.string(extras, "producer_version") ?? "")
             } catch {
                 throw .illegal(job: jobID, revision: revision, type: stored.type, refusal: error)
             }
-            guard let made = step.event else {
+            guard let made else {
                 throw .differs(job: jobID, revision: revision, type: stored.type, field: "type (no lease was held to release)")
             }
             if let field = firstDifference(made, stored) {
                 throw .differs(job: jobID, revision: revision, type: stored.type, field: field)
             }
-            var next = step.record
-            next.events[next.events.count - 1] = stored
-            onEach(next)
-            record = next
+            record?.events.removeLast()
+            record?.events.append(stored)
+            if let record { onEach(record) }
         }
         guard let record else { throw .empty }
         return record

@@ -8,7 +8,7 @@ public enum JobService {
     /// one when the command changes nothing (a release with no lease held).
     @discardableResult
     public static func run(_ command: JobCommand, jobID: String, presentedLease: String?, store: Store,
-                           identity: StoreIdentity, producerVersion: String = JobMachine.defaultProducerVersion) throws -> JobBranch.Snapshot? {
+                           identity: StoreIdentity, producerVersion: String = JobMachine.defaultProducerVersion) throws -> JobBranch.Tip? {
         let id = Job.trimmed(jobID)
         return try JobBranch.append(id, in: store, identity: identity) { tip in
             let record = try tip.map(record(from:))
@@ -20,7 +20,8 @@ public enum JobService {
                 throw error.formatError
             }
             guard let event = outcome.event else { return nil }
-            return JobBranch.Change(state: outcome.record.state, event: event, lease: outcome.record.lease?.json)
+            return JobBranch.Change(state: outcome.record.state, storedCheckpoints: outcome.record.storedCheckpoints, event: event,
+                                    lease: outcome.record.lease?.json)
         }
     }
 
@@ -34,11 +35,19 @@ public enum JobService {
 
     /// The record a snapshot stands for (events are not needed to decide the next step).
     static func record(from snapshot: JobBranch.Snapshot) throws -> JobRecord {
-        let lease: JobLease?
-        do { lease = try snapshot.lease.map(JobLease.decode) } catch {
-            throw FormatError.verification("commit \(snapshot.commit.hex): \(JobLease.fileName): \(error)")
+        JobRecord(state: snapshot.state, lease: try lease(snapshot.lease, commit: snapshot.commit), events: [])
+    }
+
+    /// The record an append decides on: no events, the stored checkpoints left encoded.
+    static func record(from tip: JobBranch.Tip) throws -> JobRecord {
+        JobRecord(state: tip.state, lease: try lease(tip.lease, commit: tip.commit), events: [],
+                  storedCheckpoints: tip.storedCheckpoints)
+    }
+
+    private static func lease(_ stored: JSONValue?, commit: GitOID) throws -> JobLease? {
+        do { return try stored.map(JobLease.decode) } catch {
+            throw FormatError.verification("commit \(commit.hex): \(JobLease.fileName): \(error)")
         }
-        return JobRecord(state: snapshot.state, lease: lease, events: [])
     }
 
     /// The whole record, events included, rebuilt from the branch: the tip's snapshot and every
