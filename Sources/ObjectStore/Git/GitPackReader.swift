@@ -40,7 +40,7 @@ final class GitPackReader {
 
     /// The object whose entry starts at `offset`, if any.
     func object(at offset: UInt64) -> GitOID? {
-        objectAtOffset[offset].map { index.ids[$0] }
+        objectAtOffset[offset].map { index.id(at: $0) }
     }
 
     func entryHeader(at offset: UInt64) throws -> GitPackEntryHeader {

@@ -49,7 +49,7 @@ struct GitPackWriter {
         }
         guard seen.count == objects.count else { throw GitPackError.duplicateObject }
         output.append(Array("PACK".utf8) + bigEndian(2) + bigEndian(UInt32(objects.count)))
-        located.sort { ($0.pack, packs[$0.pack].offsets[$0.position]) < ($1.pack, packs[$1.pack].offsets[$1.position]) }
+        located.sort { ($0.pack, packs[$0.pack].offset(at: $0.position)) < ($1.pack, packs[$1.pack].offset(at: $1.position)) }
 
         var sent = Set<GitOID>()
         var readers = [Int: GitPackReader]()
@@ -57,7 +57,7 @@ struct GitPackWriter {
             let index = packs[packIndex]
             let reader = try readers[packIndex] ?? GitPackReader(index: index)
             readers[packIndex] = reader
-            let oid = index.ids[position], start = index.offsets[position], end = index.ends[position]
+            let oid = index.id(at: position), start = index.offset(at: position), end = try index.end(at: position)
             let entry = try reader.entryHeader(at: start)
             switch entry.kind {
             case .whole:

@@ -38,10 +38,11 @@ extension GitRepository {
     func packedWholeBlob(_ oid: GitOID) -> GitPackedBlob? {
         guard let (index, position) = packIndexes.locate(oid),
               let reader = try? packIndexes.reader(for: index),
-              let entry = try? reader.entryHeader(at: index.offsets[position]),
-              case .whole = entry.kind, entry.type == GitPackEntryHeader.blobType else { return nil }
-        return GitPackedBlob(oid: oid, size: entry.size, packPath: index.packPath, entryOffset: index.offsets[position],
-                             dataOffset: entry.dataOffset, end: index.ends[position], reader: reader)
+              let entry = try? reader.entryHeader(at: index.offset(at: position)),
+              case .whole = entry.kind, entry.type == GitPackEntryHeader.blobType,
+              let end = try? index.end(at: position) else { return nil }
+        return GitPackedBlob(oid: oid, size: entry.size, packPath: index.packPath, entryOffset: index.offset(at: position),
+                             dataOffset: entry.dataOffset, end: end, reader: reader)
     }
 
     /// Streams a packed whole blob with the check libgit2 makes on every read: git's SHA-1 of
