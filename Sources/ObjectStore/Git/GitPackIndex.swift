@@ -84,12 +84,14 @@ final class GitPackIndex: @unchecked Sendable {
 
     /// Where the entry at `position` starts in the pack.
     func offset(at position: Int) -> UInt64 {
-        data.withUnsafeBytes { bytes in
-            let small = Self.word(bytes, offsetsAt + 4 * position)
-            guard small & 0x8000_0000 != 0 else { return UInt64(small) }
-            let at = largeAt + 8 * Int(small & 0x7FFF_FFFF)
-            return (UInt64(Self.word(bytes, at)) << 32) | UInt64(Self.word(bytes, at + 4))
-        }
+        data.withUnsafeBytes { Self.offset($0, at: position, offsetsAt: offsetsAt, largeAt: largeAt) }
+    }
+
+    private static func offset(_ bytes: UnsafeRawBufferPointer, at position: Int, offsetsAt: Int, largeAt: Int) -> UInt64 {
+        let small = word(bytes, offsetsAt + 4 * position)
+        guard small & 0x8000_0000 != 0 else { return UInt64(small) }
+        let at = largeAt + 8 * Int(small & 0x7FFF_FFFF)
+        return (UInt64(word(bytes, at)) << 32) | UInt64(word(bytes, at + 4))
     }
 
     /// Where the entry at `position` ends: the next entry's start, or the pack's trailing checksum.
@@ -102,10 +104,13 @@ final class GitPackIndex: @unchecked Sendable {
         if let table { return table[position] }
         if scans > 32 { return try ends[position] }
         let start = offset(at: position)
-        var next = dataEnd
-        for other in 0..<count {
-            let candidate = offset(at: other)
-            if candidate > start && candidate < next { next = candidate }
+        let next = data.withUnsafeBytes { bytes in
+            var next = dataEnd
+            for other in 0..<count {
+                let candidate = Self.offset(bytes, at: other, offsetsAt: offsetsAt, largeAt: largeAt)
+                if candidate > start && candidate < next { next = candidate }
+            }
+            return next
         }
         guard next > start else { throw GitPackError.malformedIndex(packPath, reason: "entries overlap") }
         return next
@@ -125,7 +130,9 @@ final class GitPackIndex: @unchecked Sendable {
     var offsets: [UInt64] {
         lock.withLock {
             if let builtOffsets { return builtOffsets }
-            let built = (0..<count).map(offset(at:))
+            let built = data.withUnsafeBytes { bytes in
+                (0..<count).map { Self.offset(bytes, at: $0, offsetsAt: offsetsAt, largeAt: largeAt) }
+            }
             builtOffsets = built
             return built
         }
