@@ -56,6 +56,9 @@ extension StoreCommandTests {
         XCTAssertTrue(damagedCat.stderr.contains(blob.oid), damagedCat.stderr)
         let damagedExport = try gs(["export", id, "--out", path("damaged.zip")])
         XCTAssertEqual(damagedExport.status, 2, damagedExport.stderr)
+        // show hashes the pack's files straight from the pack (blobDigests): damage, not bad input.
+        let damagedShow = try gs(["show", id])
+        XCTAssertEqual(damagedShow.status, 2, damagedShow.stderr)
         let fsck = try gs(["fsck"])
         XCTAssertEqual(fsck.status, 2, fsck.stdout)
         XCTAssertTrue(fsck.stdout.contains("object \(blob.oid)") && fsck.stdout.contains("in pack \(id)"), fsck.stdout)

@@ -17,8 +17,9 @@ extension GitRepository {
     /// - Throws: `GitBlobError.notABlob` when an id names something else.
     public func blobDigests(_ blobs: [GitOID], workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [GitOID: SHA256Digest] {
         guard !blobs.isEmpty else { return [:] }
-        // Largest first, dealt round-robin, so the workers' shares come out even.
-        let sized = try blobs.map { ($0, try blobSize($0)) }.sorted { $0.1 > $1.1 }
+        // Each once (a catalog may file one blob under two names), largest first, dealt
+        // round-robin, so the workers' shares come out even.
+        let sized = try Set(blobs).map { ($0, try blobSize($0)) }.sorted { $0.1 > $1.1 }
         let count = max(1, min(workers, sized.count))
         if count == 1 || sized.reduce(0, { $0 + $1.1 }) < Self.parallelDigestThreshold {
             return try Dictionary(uniqueKeysWithValues: sized.map { ($0.0, try digest(of: $0.0)) })
@@ -29,7 +30,7 @@ extension GitRepository {
             repository.packIndexes.adopt(indexes)
             return repository.digest(of:)
         }
-        return Dictionary(zip(sized.map(\.0), digests), uniquingKeysWith: { first, _ in first })
+        return Dictionary(uniqueKeysWithValues: zip(sized.map(\.0), digests))
     }
 
     /// One blob's SHA-256, from its pack when it is stored whole there (see `blobDigests`).

@@ -16,14 +16,29 @@ struct GitPackedBlob {
     let reader: GitPackReader
 
     /// Inflates the content, checking that it comes to the size the header declares.
+    ///
+    /// Damage (zlib's error, a wrong size) comes out as a `GitError` that `isDamagedObject`
+    /// recognises, like libgit2's own; an unreadable pack file as an OS error. What `body` throws
+    /// comes out unchanged.
     func inflate(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var inflated: UInt64 = 0
-        try reader.inflate(from: dataOffset, to: end) { chunk in
-            inflated += UInt64(chunk.count)
-            guard inflated <= size else { throw sizeMismatch(inflated: inflated) }
-            try body(chunk)
+        var bodyFailed = false
+        do {
+            try reader.inflate(from: dataOffset, to: end) { chunk in
+                inflated += UInt64(chunk.count)
+                guard inflated <= size else { throw sizeMismatch(inflated: inflated) }
+                do { try body(chunk) } catch {
+                    bodyFailed = true
+                    throw error
+                }
+            }
+            guard inflated == size else { throw sizeMismatch(inflated: inflated) }
+        } catch let error as GitPackError where !bodyFailed {
+            let klass: git_error_t
+            if case .unreadable = error { klass = GIT_ERROR_OS } else { klass = GIT_ERROR_ZLIB }
+            throw GitError(code: GIT_ERROR.rawValue, klass: Int32(klass.rawValue), message: error.description,
+                           operation: "read blob \(oid)")
         }
-        guard inflated == size else { throw sizeMismatch(inflated: inflated) }
     }
 
     private func sizeMismatch(inflated: UInt64) -> GitPackError {
@@ -46,29 +61,15 @@ extension GitRepository {
     }
 
     /// Streams a packed whole blob with the check libgit2 makes on every read: git's SHA-1 of
-    /// `blob <size>\0` and the content must be the object's id.
-    ///
-    /// Damage (zlib's error, a wrong size, a wrong hash) comes out as a `GitError` that
-    /// `isDamagedObject` recognises, like libgit2's own; an unreadable pack file as an OS error.
-    /// As with a streamed loose object, the check ends when the content does: `body` has seen
-    /// the bytes by the time a mismatch is known.
+    /// `blob <size>\0` and the content must be the object's id. Errors as `GitPackedBlob.inflate`'s;
+    /// as with a streamed loose object, the check ends when the content does: `body` has seen the
+    /// bytes by the time a mismatch is known.
     func streamPackedBlob(_ blob: GitPackedBlob, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var sha1 = Insecure.SHA1()
         sha1.update(data: Array("blob \(blob.size)\0".utf8))
-        var bodyFailed = false
-        do {
-            try blob.inflate { chunk in
-                sha1.update(bufferPointer: chunk)
-                do { try body(chunk) } catch {
-                    bodyFailed = true
-                    throw error
-                }
-            }
-        } catch let error as GitPackError where !bodyFailed {
-            let klass: git_error_t
-            if case .unreadable = error { klass = GIT_ERROR_OS } else { klass = GIT_ERROR_ZLIB }
-            throw GitError(code: GIT_ERROR.rawValue, klass: Int32(klass.rawValue), message: error.description,
-                           operation: "read blob \(blob.oid)")
+        try blob.inflate { chunk in
+            sha1.update(bufferPointer: chunk)
+            try body(chunk)
         }
         let actual = GitOID(bytes: Array(sha1.finalize()))!
         guard actual == blob.oid else {
