@@ -164,7 +164,8 @@ final class GitPackIndex: @unchecked Sendable {
     static func packs(inRepository gitDirectory: String) -> [String] {
         let directory = gitDirectory + "/objects/pack"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".pack") && names.contains(String($0.dropLast(5)) + ".idx") }
+        let indexed = Set(names.filter { $0.hasSuffix(".idx") })
+        return names.filter { $0.hasSuffix(".pack") && indexed.contains(String($0.dropLast(5)) + ".idx") }
             .sorted()
             .map { directory + "/" + $0 }
     }

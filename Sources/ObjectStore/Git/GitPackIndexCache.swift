@@ -1,12 +1,12 @@
 import Foundation
 
-/// One repository's pack indexes, parsed once and kept for as long as the set of packs in
-/// `objects/pack` stays the same, with one open reader per pack.
+/// One repository's pack indexes, opened (mapped and checked) once and kept for as long as the
+/// set of packs in `objects/pack` stays the same, with one open reader per pack.
 ///
-/// Parsing an index costs a pass over every object id it lists, so reading blobs one by one must
-/// not repeat it. The directory listing is cheap and is taken again on every lookup: a pack that
-/// appeared (a fetch, a gc) is parsed once, and one that disappeared is dropped with its reader.
-/// Pack names are their contents' checksums, so an unchanged name is an unchanged pack.
+/// The directory is listed again when a lookup misses, as libgit2 does: a pack that appeared (a
+/// fetch, a gc) is opened once, and one that disappeared is dropped with its reader. A hit in a
+/// pack deleted meanwhile is still good: its index stays mapped and its reader open. Pack names
+/// are their contents' checksums, so an unchanged name is an unchanged pack.
 ///
 /// Belongs to one thread, like the `GitRepository` that owns it.
 final class GitPackIndexCache {
@@ -45,9 +45,14 @@ final class GitPackIndexCache {
         readers = [:]
     }
 
-    /// The pack holding `oid` and its position there, after a refresh.
+    /// The pack holding `oid` and its position there; the packs are listed again on a miss.
     func locate(_ oid: GitOID) -> (index: GitPackIndex, position: Int)? {
+        if let found = lookUp(oid) { return found }
         refresh()
+        return lookUp(oid)
+    }
+
+    private func lookUp(_ oid: GitOID) -> (index: GitPackIndex, position: Int)? {
         for index in indexes {
             if let position = index.position(of: oid) { return (index, position) }
         }

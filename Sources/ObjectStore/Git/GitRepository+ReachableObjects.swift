@@ -47,7 +47,7 @@ private struct ObjectListing {
         switch try type(of: oid) {
         case GIT_OBJECT_COMMIT:
             try oid.withRaw { try gitCheck(git_revwalk_hide(walk, $0), "walk history of \(oid)") }
-            try markTreeUninteresting(try commitTree(oid))
+            try markTreeUninteresting(try repository.commitTree(oid))
         case GIT_OBJECT_TREE:
             try markTreeUninteresting(oid)
         default:
@@ -78,7 +78,7 @@ private struct ObjectListing {
 
     mutating func addCommit(_ commit: GitOID) throws {
         list(commit)
-        try addTree(try commitTree(commit))
+        try addTree(try repository.commitTree(commit))
     }
 
     private mutating func addTree(_ tree: GitOID) throws {
@@ -110,8 +110,7 @@ private struct ObjectListing {
 
     /// A tree's subtrees and blobs with their types; submodule commits (gitlinks) are left out.
     private func entries(of tree: GitOID) throws -> [(GitOID, git_object_t)] {
-        var object: OpaquePointer?
-        try tree.withRaw { try gitCheck(git_tree_lookup(&object, repository.handle, $0), "read tree \(tree)") }
+        let object = try repository.lookupTree(tree)
         defer { git_tree_free(object) }
         return (0..<git_tree_entrycount(object)).compactMap { index in
             let entry = git_tree_entry_byindex(object, index)
@@ -125,13 +124,6 @@ private struct ObjectListing {
         var type = GIT_OBJECT_INVALID
         try oid.withRaw { try gitCheck(git_odb_read_header(&length, &type, try repository.odb(), $0), "read object \(oid)") }
         return type
-    }
-
-    private func commitTree(_ commit: GitOID) throws -> GitOID {
-        var object: OpaquePointer?
-        try commit.withRaw { try gitCheck(git_commit_lookup(&object, repository.handle, $0), "read commit \(commit)") }
-        defer { git_commit_free(object) }
-        return GitOID(git_commit_tree_id(object))
     }
 
     private func tagTarget(_ tag: GitOID) throws -> GitOID {

@@ -37,14 +37,6 @@ enum ZipPOSIX {
                             changeSeconds: Int(info.st_ctim.tv_sec), changeNanoseconds: Int(info.st_ctim.tv_nsec))
     }
 
-    static func fileSize(_ fd: Int32, path: String) throws -> UInt64 {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw ZipError.io(path: path, operation: "stat", reason: reason(errno))
-        }
-        return UInt64(info.st_size)
-    }
-
     /// Fills `buffer` from the current position; returns fewer bytes only at end of file.
     static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
         var filled = 0

@@ -39,9 +39,8 @@ public final class ZipReader: @unchecked Sendable {
         self.limits = limits
         let fd = try ZipPOSIX.openForReading(path)
         do {
-            let size = try ZipPOSIX.fileSize(fd, path: path)
             self.identity = try ZipPOSIX.identity(fd, path: path)
-            let directory = try ZipCentralDirectory.read(fd: fd, path: path, fileSize: size, limits: limits)
+            let directory = try ZipCentralDirectory.read(fd: fd, path: path, fileSize: UInt64(identity.size), limits: limits)
             self.entries = directory.entries
             self.directoryOffset = directory.offset
         } catch {
