@@ -45,9 +45,11 @@ final class GitPackIndexCache {
         readers = [:]
     }
 
-    /// The pack holding `oid` and its position there; the packs are listed again on a miss.
-    func locate(_ oid: GitOID) -> (index: GitPackIndex, position: Int)? {
+    /// The pack holding `oid` and its position there; the packs are listed again on a miss unless
+    /// the caller, looking up many objects that are expected loose, has just refreshed.
+    func locate(_ oid: GitOID, listingAgainOnMiss: Bool = true) -> (index: GitPackIndex, position: Int)? {
         if let found = lookUp(oid) { return found }
+        guard listingAgainOnMiss else { return nil }
         refresh()
         return lookUp(oid)
     }

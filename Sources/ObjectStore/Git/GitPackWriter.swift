@@ -18,13 +18,12 @@ import Foundation
 /// object they meant to send arrived.
 struct GitPackWriter {
     private let repository: GitRepository
-    private let packs: [GitPackIndex]
 
+    /// Packs are the repository's (`packIndexes`): one that vanished (a concurrent gc) or whose
+    /// index cannot be read is simply not reused, and its objects are read through libgit2 like
+    /// loose ones.
     init(repository: GitRepository) {
         self.repository = repository
-        // A pack that vanished (a concurrent gc) or whose index cannot be read is simply not
-        // reused: its objects are then read through libgit2 like loose ones.
-        packs = GitPackIndex.packs(inRepository: repository.path).compactMap { try? GitPackIndex(packPath: $0) }
     }
 
     /// Streams a pack holding exactly `objects` (each once) to `sink`, in pieces of about
@@ -37,26 +36,27 @@ struct GitPackWriter {
     private func write(_ objects: [GitOID], into output: PackOutput) throws {
         var output = output
         // Packed objects go in their packs' order, so a delta's base (stored before it) is sent first.
-        var located = [(pack: Int, position: Int)]()
+        let packs = repository.packIndexes
+        packs.refresh()
+        var located = [(index: GitPackIndex, position: Int)]()
         var loose = [GitOID]()
         var seen = Set<GitOID>()
         for oid in objects where seen.insert(oid).inserted {
-            if let pack = packs.firstIndex(where: { $0.position(of: oid) != nil }) {
-                located.append((pack, packs[pack].position(of: oid)!))
+            if let found = packs.locate(oid, listingAgainOnMiss: false) {
+                located.append(found)
             } else {
                 loose.append(oid)
             }
         }
         guard seen.count == objects.count else { throw GitPackError.duplicateObject }
         output.append(Array("PACK".utf8) + bigEndian(2) + bigEndian(UInt32(objects.count)))
-        located.sort { ($0.pack, packs[$0.pack].offset(at: $0.position)) < ($1.pack, packs[$1.pack].offset(at: $1.position)) }
+        located.sort {
+            ($0.index.packPath, $0.index.offset(at: $0.position)) < ($1.index.packPath, $1.index.offset(at: $1.position))
+        }
 
         var sent = Set<GitOID>()
-        var readers = [Int: GitPackReader]()
-        for (packIndex, position) in located {
-            let index = packs[packIndex]
-            let reader = try readers[packIndex] ?? GitPackReader(index: index)
-            readers[packIndex] = reader
+        for (index, position) in located {
+            let reader = try packs.reader(for: index)
             let oid = index.id(at: position), start = index.offset(at: position), end = try index.end(at: position)
             let entry = try reader.entryHeader(at: start)
             switch entry.kind {
