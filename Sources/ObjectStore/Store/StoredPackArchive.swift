@@ -13,9 +13,12 @@ public final class StoredPackArchive: PackArchive {
     let repository: GitRepository
     public let entries: [Entry]
     private let byName: [String: Entry]
+    /// SHA-256s the caller has just computed from these blobs' content (fsck, pull): not hashed again.
+    private let knownDigests: [GitOID: SHA256Digest]
 
-    public init(repository: GitRepository, tree: GitOID) throws {
+    public init(repository: GitRepository, tree: GitOID, knownDigests: [GitOID: SHA256Digest] = [:]) throws {
         self.repository = repository
+        self.knownDigests = knownDigests
         var list: [Entry] = []
         for (path, entry) in try repository.walkTree(tree) {
             list.append(Entry(name: path, oid: entry.oid, mode: entry.mode, uncompressedSize: UInt64(try repository.blobSize(entry.oid))))
@@ -42,6 +45,7 @@ public final class StoredPackArchive: PackArchive {
     }
 
     public func sha256(_ entry: Entry) throws -> (digest: SHA256Digest, size: Int) {
+        if let known = knownDigests[entry.oid] { return (known, Int(entry.uncompressedSize)) }
         var hasher = SHA256Hasher()
         var size = 0
         try stream(entry) { chunk in

@@ -59,7 +59,8 @@ public enum Fsck {
             }
         }
 
-        // Every file by its SHA-256 name.
+        // Every file by its SHA-256 name; the packs' checks below reuse what matched.
+        var verified = [GitOID: SHA256Digest]()
         do {
             for (path, entry) in try repository.walkTree(try subtree(tree, "digests", repository)) {
                 let expected = CatalogLayout.digest(filedAt: path)?.hex ?? path
@@ -71,8 +72,10 @@ public enum Fsck {
                         report.bytesHashed += chunk.count
                     }
                     report.filesChecked += 1
-                    let actual = hasher.finalize().hex
-                    if actual != expected {
+                    let digest = hasher.finalize(), actual = digest.hex
+                    if actual == expected {
+                        verified[entry.oid] = digest
+                    } else {
                         report.problems.append("object \(entry.oid.hex) (sha256:\(expected))\(where_): content hashes to sha256:\(actual)")
                     }
                 } catch {
@@ -87,7 +90,7 @@ public enum Fsck {
         for (meta, packTree) in packTrees {
             report.packsChecked += 1
             do {
-                if let problem = try verifyPack(meta, tree: packTree, store: store) {
+                if let problem = try verifyPack(meta, tree: packTree, store: store, knownDigests: verified) {
                     report.problems.append("pack \(meta.id): \(problem)")
                 }
             } catch {
@@ -102,7 +105,7 @@ public enum Fsck {
     static func verifyPack(_ meta: PackMeta, tree: GitOID, store: Store, knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String? {
         switch meta.kind {
         case .packSpec, .runpack, .evidencePack:
-            let archive = try StoredPackArchive(repository: store.repository, tree: tree)
+            let archive = try StoredPackArchive(repository: store.repository, tree: tree, knownDigests: knownDigests)
             let result = try PackVerifier.verify(archive: archive, options: VerifyOptions())
             if !result.ok(requireSignature: false) { return result.failureSummary }
             if result.packID.lowercased() != meta.id { return "stored as \(meta.id) but its id is \(result.packID)" }
