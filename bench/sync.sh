@@ -15,8 +15,8 @@
 # 25), QUIET_WAIT (give up waiting after this many seconds, 300), GIT_PORT (19418), SSH_PORT
 # (19422), OUT (bench/out, git-ignored).
 #
-# The store is built once (init, import of every corpus pack, gc) and kept under OUT/sync;
-# delete OUT/sync/store-base to rebuild it. Remotes keep every push as one pack
+# The store is built once (init, import of every corpus pack, gc) and kept under OUT/sync until
+# the corpus or the binary changes; delete OUT/sync/store-base to rebuild it anyway. Remotes keep every push as one pack
 # (receive.unpackLimit=1) so that the bytes column compares packs with packs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +50,9 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 # ---------------------------------------------------------------- data
 # The store: every corpus pack imported, then packed by gc, as a user's store looks after gc.
-stamp="corpus=$(sha256sum "$CORPUS/corpus.json" | cut -c1-16) packs=$(ls "$CORPUS/packs" | wc -l)"
+# Keyed on the binary too: what gc writes depends on the code (c2d0b78 shrank this store's pack
+# from 370 MB to 220 MB), so a store made by another build is not the store under test.
+stamp="corpus=$(sha256sum "$CORPUS/corpus.json" | cut -c1-16) packs=$(ls "$CORPUS/packs" | wc -l) bin=$(sha256sum "$BIN" | cut -c1-16)"
 if [ "$(cat "$W/store-base.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -d "$W/store-base" ]; then
   log "building the store from $CORPUS (import, then gc: minutes)"
   rm -rf "$W/store-base"
