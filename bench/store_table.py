@@ -7,10 +7,11 @@ Reads hyperfine exports <group>.json, peak RSS files rss-<group>-<tool>.txt (one
 line in KiB per run), sizes.txt (name=bytes lines), catalog-inprocess.txt (StoreBenchmarkTests'
 `bench:` lines) and conditions.txt.
 """
-import json
 import os
 import re
 import sys
+
+from bench_tables import OURS, group_table, print_kept, verdict
 
 GROUPS = [
     ("import", "import the corpus, empty store / repository"),
@@ -22,7 +23,6 @@ GROUPS = [
     ("export-after-gc", "export the ~100 MB run pack, store after gc"),
     ("cli-catalog", "CLI, the 10,000-pack catalog"),
 ]
-OURS = "gaitstore"
 
 
 def peak_rss_mb(directory, group, tool):
@@ -63,22 +63,7 @@ def seconds(value):
 
 def main():
     directory = sys.argv[1]
-    results = {}
-    print("| workload | tool | mean s | ± s | min s | user+sys s | time / gaitstore | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for group, title in GROUPS:
-        path = os.path.join(directory, group + ".json")
-        if not os.path.exists(path):
-            continue
-        runs = {r["command"]: r for r in json.load(open(path))["results"]}
-        results[group] = runs
-        ours = runs[OURS]["mean"] if OURS in runs else None
-        for tool, r in runs.items():
-            rss = peak_rss_mb(directory, group, tool)
-            print("| %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
-                title, tool, seconds(r["mean"]), seconds(r["stddev"] or 0), seconds(r["min"]),
-                r["user"] + r["system"], "%.2fx" % (r["mean"] / ours) if ours else "-",
-                "%.1f" % rss if rss is not None else "-"))
+    results = group_table(directory, GROUPS, peak_rss_mb, seconds)
 
     sizes = read_sizes(directory)
     mb = lambda key: sizes[key] / 1e6
@@ -106,9 +91,6 @@ def main():
     print()
     print("| goal | measured | verdict |")
     print("|---|---|---|")
-
-    def verdict(ok):
-        return "met" if ok else "**missed**"
 
     def ratio(group, other):
         r = results[group]
@@ -172,12 +154,7 @@ def main():
     print("| peak memory bounded (reported) | %s | reported |"
           % ", ".join("%s %.0f MB" % (g, v) for g, _, v in rss if v is not None))
 
-    conditions = os.path.join(directory, "conditions.txt")
-    if os.path.exists(conditions):
-        print()
-        for line in open(conditions):
-            if " kept " in line or line.startswith("catalog"):
-                print("- " + line.strip())
+    print_kept(directory, prefixes=("catalog",))
 
 
 if __name__ == "__main__":
