@@ -41,11 +41,7 @@ R=$W/results SRV=$W/srv WORK=$W/work
 ensure_package /usr/sbin/sshd openssh-server
 ensure_package python3 python3
 
-if [ -z "${BIN:-}" ]; then
-  log "release build"
-  swift build -c release --product gaitstore >&2
-  BIN=$(swift build -c release --show-bin-path)/gaitstore
-fi
+if [ -z "${BIN:-}" ]; then release_build; fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 # ---------------------------------------------------------------- data
@@ -166,14 +162,11 @@ measure() {  # name, runs, prepare, command, target
 loopback_bytes() { awk -F'[: ]+' '$2 == "lo" { print $3 }' /proc/net/dev; }
 
 rm -f "$R"/*
-{
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (Sources modified)'), binary $BIN"
-  echo "cpu $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, memory $(free -m | awk '/^Mem:/ {print $2}') MiB"
-  echo "$(git --version), libgit2 $(dpkg-query -W -f '${Version}' libgit2-1.5 2>/dev/null || echo '?'), $(ssh -V 2>&1), $(hyperfine --version)"
-  echo "store $(du -sb "$W/store-base" | cut -f1) B ($(git -C "$W/store-base" count-objects -v | tr '\n' ' '))"
-  echo "extra pack $(du -sb "$W/extra/pack-0200" | cut -f1) B raw; store-inc loose: $(git -C "$W/store-inc" count-objects -v | head -2 | tr '\n' ' ')"
-} >"$R/machine.txt"
-cat "$R/machine.txt" >&2
+machine_info "$R/machine.txt" \
+  "binary $BIN" \
+  "$(git --version), libgit2 $(dpkg-query -W -f '${Version}' libgit2-1.5 2>/dev/null || echo '?'), $(ssh -V 2>&1), $(hyperfine --version)" \
+  "store $(du -sb "$W/store-base" | cut -f1) B ($(git -C "$W/store-base" count-objects -v | tr '\n' ' '))" \
+  "extra pack $(du -sb "$W/extra/pack-0200" | cut -f1) B raw; store-inc loose: $(git -C "$W/store-inc" count-objects -v | head -2 | tr '\n' ' ')"
 
 G="$BIN --store"
 for t in $TRANSPORTS; do
