@@ -15,28 +15,46 @@ import sys
 
 
 def jiffies(line):
+    """(all, busy) jiffies of a /proc/stat cpu line."""
     values = [int(v) for v in line.split()[1:]]
     idle = values[3] + values[4]  # idle, iowait
     return sum(values), sum(values) - idle
 
 
-def main():
-    mode, before, after = sys.argv[1:4]
+def stat_line():
+    """The first line of /proc/stat now: all CPUs together."""
+    with open("/proc/stat") as f:
+        return f.readline()
+
+
+def elapsed(before, after):
+    """(all, busy) jiffies between two /proc/stat cpu lines; all is at least 1."""
     total0, busy0 = jiffies(before)
     total1, busy1 = jiffies(after)
-    total, busy = max(1, total1 - total0), busy1 - busy0
+    return max(1, total1 - total0), busy1 - busy0
+
+
+def foreign_percent(before, after, ours):
+    """Percent of all CPU time between the two lines that was busy but not in the OURS CPU-seconds
+    of the measured commands: other processes disturbing the measurement (not rounded)."""
+    total, busy = elapsed(before, after)
     hz = os.sysconf("SC_CLK_TCK")
+    return 100 * max(0.0, busy / hz - ours) / (total / hz)
+
+
+def main():
+    mode, before, after = sys.argv[1:4]
     if mode == "busy":
+        total, busy = elapsed(before, after)
         print(round(100 * busy / total))
         return
     if mode == "foreign-cpu":
-        ours = float(sys.argv[4])
-        print(max(0, round(100 * (busy / hz - ours) / (total / hz))))
+        print(round(foreign_percent(before, after, float(sys.argv[4]))))
         return
     warmup = int(sys.argv[5])
     ours = sum((r["user"] + r["system"]) * (len(r["times"]) + warmup)
                for r in json.load(open(sys.argv[4]))["results"])
-    print(max(0, round(100 * (busy / hz - ours) / (total / hz))))
+    print(round(foreign_percent(before, after, ours)))
 
 
 if __name__ == "__main__":

@@ -46,9 +46,7 @@ ensure_package git git
 ensure_package python3 python3
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
-log "release build"
-swift build -c release --product gaitstore >&2
-BIN=$(swift build -c release --show-bin-path)/gaitstore
+release_build
 # The XCTest needs -enable-testing; built in its own scratch directory so that it does not rebuild
 # the CLI's release build with other flags (and the CLI's build does not undo it).
 TEST_BUILD=.build-jobbench
@@ -128,15 +126,9 @@ commits_in() { git --git-dir "$1" cat-file --batch-all-objects --batch-check='%(
 rm -rf "$R" "$C" "$K"
 mkdir -p "$R" "$C" "$K"
 echo "$EVENTS" >"$R/events.txt"
-{
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (Sources modified)')"
-  echo "cpu $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
-  echo "memory $(free -m | awk '/^Mem:/ {print $2}') MiB, kernel $(uname -r)"
-  echo "filesystem $(findmnt -n -o FSTYPE,OPTIONS --target "$OUT"), device $(findmnt -n -o SOURCE --target "$OUT")"
-  echo "swift $(swift --version 2>&1 | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -1)," \
-       "libgit2 $(pkg-config --modversion libgit2), $(hyperfine --version), $(flock --version | head -1), $(sync --version | head -1)"
-} >"$R/machine.txt"
-cat "$R/machine.txt" >&2
+machine_info "$R/machine.txt" \
+  "filesystem $(findmnt -n -o FSTYPE,OPTIONS --target "$OUT"), device $(findmnt -n -o SOURCE --target "$OUT")" \
+  "swift $(swift_version), libgit2 $(pkg-config --modversion libgit2), $(hyperfine --version), $(flock --version | head -1), $(sync --version | head -1)"
 
 # ---------------------------------------------------------------- in-process
 log "in-process appends ($INPROC_EVENTS events per measurement)"

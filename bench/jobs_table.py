@@ -11,6 +11,8 @@ import os
 import re
 import sys
 
+from bench_tables import hyperfine, print_kept, verdict
+
 BASELINE = "flock+fsync"
 RATIO_GOAL = 3.0
 STATUS_FLAT = 1.5  # status at the longest history within this factor of status at 100 events
@@ -19,11 +21,6 @@ STATUS_FLAT = 1.5  # status at the longest history within this factor of status 
 def load(directory, name):
     path = os.path.join(directory, name)
     return json.load(open(path)) if os.path.exists(path) else None
-
-
-def hyperfine(directory, group):
-    data = load(directory, group + ".json")
-    return {r["command"]: r for r in data["results"]} if data else {}
 
 
 def syscall_totals(path):
@@ -90,9 +87,6 @@ def main():
     print("| goal | measured | verdict |")
     print("|---|---|---|")
 
-    def verdict(ok):
-        return "met" if ok else "**missed**"
-
     for level in ["in-process", "cli"]:
         ours, base = rate(level, 1, "gaitstore"), rate(level, 1, BASELINE)
         if ours and base:
@@ -143,12 +137,7 @@ def main():
             top = sorted(totals.items(), key=lambda kv: -kv[1][1])[:6]
             for name, (calls, ms) in top:
                 print("  - %s: %.2f ms (%.0f%%, %.1f calls)" % (name, ms / events, 100 * ms / events / per_event, calls / events))
-    for name in ["conditions.txt"]:
-        path = os.path.join(directory, name)
-        if os.path.exists(path):
-            for line in open(path):
-                if " kept " in line:
-                    print("- " + line.strip())
+    print_kept(directory, blank_line=False)
     for label, data in [("in-process appends", appends), ("in-process history", history)]:
         if data:
             print("- %s: load average %s at the end" % (label, data["load"]))

@@ -30,3 +30,27 @@ quiet() {
     waited=$((waited + pause + 5))
   done
 }
+
+# Builds the CLI in release mode and sets BIN to it.
+release_build() {
+  log "release build"
+  swift build -c release --product gaitstore >&2
+  BIN=$(swift build -c release --show-bin-path)/gaitstore
+}
+
+# Writes what was measured on to FILE and shows it: the commit (and whether Sources differ from
+# it), CPU, memory and kernel, then each further argument as a line of its own (tool versions,
+# inputs: what each script adds).
+machine_info() {  # file, lines...
+  local file=$1 line
+  shift
+  {
+    echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (Sources modified)')"
+    echo "cpu $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, sha_ni=$(grep -qw sha_ni /proc/cpuinfo && echo yes || echo no)"
+    echo "memory $(free -m | awk '/^Mem:/ {print $2}') MiB, kernel $(uname -r)"
+    for line in "$@"; do echo "$line"; done
+  } >"$file"
+  cat "$file" >&2
+}
+
+swift_version() { swift --version 2>&1 | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -1; }

@@ -34,9 +34,7 @@ for tool in zip unzip zipinfo sha256sum python3; do ensure_package "$tool" "$too
 # The interpreter itself: a version manager's shim (pyenv) would add its own start-up to every run.
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
-log "release build"
-swift build -c release --product gaitstore >&2
-BIN=$(swift build -c release --show-bin-path)/gaitstore
+release_build
 if [ "$STATIC" = 1 ]; then
   # The same code with the Swift runtime and Foundation linked in: start-up without most of the
   # dynamic loader's work, which dominates small packs.
@@ -134,17 +132,10 @@ loop() {  # a command using $n, run once per small pack in one shell
 }
 
 rm -f "$R"/*
-{
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (Sources modified)')"
-  echo "cpu $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, sha_ni=$(grep -qw sha_ni /proc/cpuinfo && echo yes || echo no)"
-  echo "memory $(free -m | awk '/^Mem:/ {print $2}') MiB, kernel $(uname -r)"
-  echo "swift $(swift --version 2>&1 | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -1)," \
-       "python $("$PY" -c 'import platform, zlib; print(platform.python_version(), "zlib", zlib.ZLIB_RUNTIME_VERSION)')," \
-       "$(zip -v | sed -n 2p | cut -d, -f1), $(unzip -v | head -1 | cut -d' ' -f1-2), $(hyperfine --version)"
-  echo "large run record $(stat -c %s "$L/run_record.json") B, runpack $(stat -c %s "$RUNPACK") B, pack $(stat -c %s "$L/pack.zip") B"
-  echo "small run records $(cat "$S"/records/*.json | wc -c) B, runpacks $(cat "$S"/runpacks/*.zip | wc -c) B, packs $(cat "$S"/packs/*.zip | wc -c) B, $SMALL_COUNT each"
-} >"$R/machine.txt"
-cat "$R/machine.txt" >&2
+machine_info "$R/machine.txt" \
+  "swift $(swift_version), python $("$PY" -c 'import platform, zlib; print(platform.python_version(), "zlib", zlib.ZLIB_RUNTIME_VERSION)'), $(zip -v | sed -n 2p | cut -d, -f1), $(unzip -v | head -1 | cut -d' ' -f1-2), $(hyperfine --version)" \
+  "large run record $(stat -c %s "$L/run_record.json") B, runpack $(stat -c %s "$RUNPACK") B, pack $(stat -c %s "$L/pack.zip") B" \
+  "small run records $(cat "$S"/records/*.json | wc -c) B, runpacks $(cat "$S"/runpacks/*.zip | wc -c) B, packs $(cat "$S"/packs/*.zip | wc -c) B, $SMALL_COUNT each"
 
 # name/command pairs per group; gaitstore-static only with STATIC=1
 ours() {  # gaitstore subcommand and arguments, $n allowed; prints name/command pairs

@@ -9,32 +9,25 @@ Prints, per command, the mean, standard deviation and minimum wall time of the k
 mean user+system time, and how many runs were kept and thrown away.
 """
 import argparse
-import os
 import resource
 import statistics
 import subprocess
 import time
 
-
-def cpu_jiffies():
-    with open("/proc/stat") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
-    return sum(values), sum(values) - values[3] - values[4]
+from cpu_share import foreign_percent, stat_line  # the same share as the shell scripts' groups
 
 
 def run_once(command):
     """Wall seconds, our CPU seconds, and the percent of all CPU time other processes took."""
-    total0, busy0 = cpu_jiffies()
+    stat0 = stat_line()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     subprocess.run(command, shell=True, check=True, stdout=subprocess.DEVNULL)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total1, busy1 = cpu_jiffies()
-    hz = os.sysconf("SC_CLK_TCK")
+    stat1 = stat_line()
     ours = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    foreign = max(0.0, (busy1 - busy0) / hz - ours) / max(1e-9, (total1 - total0) / hz)
-    return wall, ours, 100 * foreign
+    return wall, ours, foreign_percent(stat0, stat1, ours)
 
 
 def main():

@@ -7,10 +7,11 @@ Reads hyperfine exports <group>.json, peak RSS files rss-<group>-<tool>.txt (one
 line in KiB per run), sizes.txt (name=bytes lines), catalog-inprocess.txt (StoreBenchmarkTests'
 `bench:` lines) and conditions.txt.
 """
-import json
 import os
 import re
 import sys
+
+from bench_tables import OURS, group_table, print_kept, verdict
 
 GROUPS = [
     ("import", "import the corpus, empty store / repository"),
@@ -22,7 +23,6 @@ GROUPS = [
     ("export-after-gc", "export the ~100 MB run pack, store after gc"),
     ("cli-catalog", "CLI, the 10,000-pack catalog"),
 ]
-OURS = "gaitstore"
 
 
 def peak_rss_mb(directory, group, tool):
@@ -63,22 +63,7 @@ def seconds(value):
 
 def main():
     directory = sys.argv[1]
-    results = {}
-    print("| workload | tool | mean s | ± s | min s | user+sys s | time / gaitstore | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for group, title in GROUPS:
-        path = os.path.join(directory, group + ".json")
-        if not os.path.exists(path):
-            continue
-        runs = {r["command"]: r for r in json.load(open(path))["results"]}
-        results[group] = runs
-        ours = runs[OURS]["mean"] if OURS in runs else None
-        for tool, r in runs.items():
-            rss = peak_rss_mb(directory, group, tool)
-            print("| %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
-                title, tool, seconds(r["mean"]), seconds(r["stddev"] or 0), seconds(r["min"]),
-                r["user"] + r["system"], "%.2fx" % (r["mean"] / ours) if ours else "-",
-                "%.1f" % rss if rss is not None else "-"))
+    results = group_table(directory, GROUPS, peak_rss_mb, seconds)
 
     sizes = read_sizes(directory)
     mb = lambda key: sizes[key] / 1e6
@@ -106,9 +91,6 @@ def main():
     print()
     print("| goal | measured | verdict |")
     print("|---|---|---|")
-
-    def verdict(ok):
-        return "met" if ok else "**missed**"
 
     def ratio(group, other):
         r = results[group]
@@ -145,18 +127,21 @@ def main():
     states = [state for state in ("loose objects", "after gc") if any(k.endswith(", " + state) for k in timings)]
 
     def inproc(label, state):
-        return next((v for k, v in timings.items() if k.startswith(label) and k.endswith(", " + state)), None)
+        """The timing named `label, state` exactly; label is a regular expression (ls names its count)."""
+        return next((v for k, v in timings.items() if re.fullmatch(label + ", " + re.escape(state), k)), None)
 
-    diffs = [(state, inproc("diff of two stored packs", state)) for state in states]
+    # The open-store diff, not the "(fresh Store.open each)" line the test also prints.
+    open_diff = re.escape("diff of two stored packs (open store)")
+    diffs = [(state, inproc(open_diff, state)) for state in states]
     diffs = [(state, d) for state, d in diffs if d]
     if diffs:
         print("| diff of two stored packs under 1 ms in-process | %s | %s |"
               % ("; ".join("%s: median %.3f ms, p95 %.3f ms" % (state, d["median"], d["p95"]) for state, d in diffs),
                  verdict(all(d["median"] < 1 for _, d in diffs))))
     cli = results.get("cli-catalog", {})
-    for name, label, command in [("ls", "ls of", "ls"), ("show", "show by full id", "show"),
-                                 ("show by 12-character prefix", "show by 12-char prefix", "show-prefix"),
-                                 ("pack diff", "diff of two stored packs", "pack-diff")]:
+    for name, label, command in [("ls", r"ls of \d+ packs", "ls"), ("show", re.escape("show by full id"), "show"),
+                                 ("show by 12-character prefix", re.escape("show by 12-char prefix"), "show-prefix"),
+                                 ("pack diff", open_diff, "pack-diff")]:
         measured = ["in-process %s %.2f ms" % (state, t["median"]) for state in states
                     for t in [inproc(label, state)] if t]
         if command in cli:
@@ -169,12 +154,7 @@ def main():
     print("| peak memory bounded (reported) | %s | reported |"
           % ", ".join("%s %.0f MB" % (g, v) for g, _, v in rss if v is not None))
 
-    conditions = os.path.join(directory, "conditions.txt")
-    if os.path.exists(conditions):
-        print()
-        for line in open(conditions):
-            if " kept " in line or line.startswith("catalog"):
-                print("- " + line.strip())
+    print_kept(directory, prefixes=("catalog",))
 
 
 if __name__ == "__main__":

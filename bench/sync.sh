@@ -15,8 +15,8 @@
 # 25), QUIET_WAIT (give up waiting after this many seconds, 300), GIT_PORT (19418), SSH_PORT
 # (19422), OUT (bench/out, git-ignored).
 #
-# The store is built once (init, import of every corpus pack, gc) and kept under OUT/sync;
-# delete OUT/sync/store-base to rebuild it. Remotes keep every push as one pack
+# The store is built once (init, import of every corpus pack, gc) and kept under OUT/sync until
+# the corpus or the binary changes; delete OUT/sync/store-base to rebuild it anyway. Remotes keep every push as one pack
 # (receive.unpackLimit=1) so that the bytes column compares packs with packs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,16 +41,14 @@ R=$W/results SRV=$W/srv WORK=$W/work
 ensure_package /usr/sbin/sshd openssh-server
 ensure_package python3 python3
 
-if [ -z "${BIN:-}" ]; then
-  log "release build"
-  swift build -c release --product gaitstore >&2
-  BIN=$(swift build -c release --show-bin-path)/gaitstore
-fi
+if [ -z "${BIN:-}" ]; then release_build; fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 # ---------------------------------------------------------------- data
 # The store: every corpus pack imported, then packed by gc, as a user's store looks after gc.
-stamp="corpus=$(sha256sum "$CORPUS/corpus.json" | cut -c1-16) packs=$(ls "$CORPUS/packs" | wc -l)"
+# Keyed on the binary too: what gc writes depends on the code (c2d0b78 shrank this store's pack
+# from 370 MB to 220 MB), so a store made by another build is not the store under test.
+stamp="corpus=$(sha256sum "$CORPUS/corpus.json" | cut -c1-16) packs=$(ls "$CORPUS/packs" | wc -l) bin=$(sha256sum "$BIN" | cut -c1-16)"
 if [ "$(cat "$W/store-base.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -d "$W/store-base" ]; then
   log "building the store from $CORPUS (import, then gc: minutes)"
   rm -rf "$W/store-base"
@@ -164,14 +162,11 @@ measure() {  # name, runs, prepare, command, target
 loopback_bytes() { awk -F'[: ]+' '$2 == "lo" { print $3 }' /proc/net/dev; }
 
 rm -f "$R"/*
-{
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (Sources modified)'), binary $BIN"
-  echo "cpu $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, memory $(free -m | awk '/^Mem:/ {print $2}') MiB"
-  echo "$(git --version), libgit2 $(dpkg-query -W -f '${Version}' libgit2-1.5 2>/dev/null || echo '?'), $(ssh -V 2>&1), $(hyperfine --version)"
-  echo "store $(du -sb "$W/store-base" | cut -f1) B ($(git -C "$W/store-base" count-objects -v | tr '\n' ' '))"
-  echo "extra pack $(du -sb "$W/extra/pack-0200" | cut -f1) B raw; store-inc loose: $(git -C "$W/store-inc" count-objects -v | head -2 | tr '\n' ' ')"
-} >"$R/machine.txt"
-cat "$R/machine.txt" >&2
+machine_info "$R/machine.txt" \
+  "binary $BIN" \
+  "$(git --version), libgit2 $(dpkg-query -W -f '${Version}' libgit2-1.5 2>/dev/null || echo '?'), $(ssh -V 2>&1), $(hyperfine --version)" \
+  "store $(du -sb "$W/store-base" | cut -f1) B ($(git -C "$W/store-base" count-objects -v | tr '\n' ' '))" \
+  "extra pack $(du -sb "$W/extra/pack-0200" | cut -f1) B raw; store-inc loose: $(git -C "$W/store-inc" count-objects -v | head -2 | tr '\n' ' ')"
 
 G="$BIN --store"
 for t in $TRANSPORTS; do

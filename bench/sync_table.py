@@ -12,6 +12,8 @@ import os
 import re
 import sys
 
+from bench_tables import verdict
+
 CASES = [("push-full", "push, full"), ("pull-full", "pull, full (git clone --mirror)"),
          ("push-inc", "push, one new pack"), ("pull-inc", "pull, one new pack (git fetch)")]
 TRANSPORTS = ["path", "git", "ssh"]
@@ -67,10 +69,6 @@ def megabytes(result, transport):
     """Stored bytes, and for network transports the bytes on the loopback wire."""
     stored = "%.1f" % (result["bytes"] / 1e6)
     return stored if transport == "path" else "%s (%.1f)" % (stored, result["wire"] / 1e6)
-
-
-def verdict(ok):
-    return "met" if ok else "**missed**"
 
 
 if __name__ == "__main__":

@@ -3,14 +3,14 @@
 
     table.py RESULTS_DIR      # hyperfine exports <group>.json, /usr/bin/time -v rss-<group>-<tool>.txt
 """
-import json
 import os
 import re
 import sys
 
+from bench_tables import OURS, group_table, print_kept, verdict
+
 GROUPS = [("large-build", "build, large run pack"), ("large-verify", "verify, large run pack"),
           ("small-build", "build, small packs (loop)"), ("small-verify", "verify, small packs (loop)")]
-OURS = "gaitstore"
 STATIC = "gaitstore-static"
 RSS_LIMIT_MB = 64
 
@@ -26,29 +26,11 @@ def peak_rss_mb(directory, group, tool):
 
 def main():
     directory = sys.argv[1]
-    results = {}
-    print("| workload | tool | mean s | ± s | min s | user+sys s | time / gaitstore | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for group, title in GROUPS:
-        path = os.path.join(directory, group + ".json")
-        if not os.path.exists(path):
-            continue
-        runs = {r["command"]: r for r in json.load(open(path))["results"]}
-        results[group] = runs
-        ours = runs[OURS]["mean"]
-        for tool, r in runs.items():
-            rss = peak_rss_mb(directory, group, tool)
-            r["peak_rss_mb"] = rss
-            print("| %s | %s | %.3f | %.3f | %.3f | %.2f | %.2fx | %s |" % (
-                title, tool, r["mean"], r["stddev"] or 0, r["min"], r["user"] + r["system"],
-                r["mean"] / ours, "%.1f" % rss if rss is not None else "-"))
+    results = group_table(directory, GROUPS, peak_rss_mb)
 
     print()
     print("| goal | gaitstore | verdict | gaitstore-static |")
     print("|---|---|---|---|")
-
-    def verdict(ok):
-        return "met" if ok else "**missed**"
 
     def static(group, measure):
         runs = results.get(group, {})
@@ -81,12 +63,7 @@ def main():
                   % (group, RSS_LIMIT_MB, rss, verdict(rss < RSS_LIMIT_MB),
                      static(group, lambda r: "%.1f MB" % r["peak_rss_mb"] if r["peak_rss_mb"] else "-")))
 
-    conditions = os.path.join(directory, "conditions.txt")
-    if os.path.exists(conditions):
-        print()
-        for line in open(conditions):
-            if " kept " in line:
-                print("- " + line.strip())
+    print_kept(directory)
 
 if __name__ == "__main__":
     main()
