@@ -25,13 +25,17 @@ public enum JobMachine {
     /// succeeds without changing anything (wrkr's idempotent release); then `record` is returned
     /// as it was. `presentedLease` matters to fenced commands only (the lease commands name their
     /// lease themselves); `producerVersion` is used by submit alone.
-    public static func apply(_ command: JobCommand, to record: JobRecord?, jobID rawJobID: String, now rawNow: GoTime,
-                             presentedLease: String?, producerVersion: String)
+    ///
+    /// `storedCheckpoints` are checkpoints of the job that precede `record.state.checkpoints` and
+    /// stay encoded (an append decides one step on them counted, not decoded: see
+    /// `Job.State.decodeForAppend`); the step never changes them.
+    public static func apply(_ command: JobCommand, to record: JobRecord?, storedCheckpoints: Job.StoredCheckpoints = .empty,
+                             jobID rawJobID: String, now rawNow: GoTime, presentedLease: String?, producerVersion: String)
         throws(JobRefusal) -> (record: JobRecord, event: Job.Event?)
     {
         var next = record
-        let event = try advance(&next, by: command, jobID: rawJobID, now: rawNow, presentedLease: presentedLease,
-                                producerVersion: producerVersion)
+        let event = try advance(&next, by: command, storedCheckpoints: storedCheckpoints, jobID: rawJobID, now: rawNow,
+                                presentedLease: presentedLease, producerVersion: producerVersion)
         guard let event, let next else {
             // Only a release with no lease held makes no event; it leaves an existing record as it was.
             guard let record else { throw .unknownJob(Job.trimmed(rawJobID)) }
@@ -44,8 +48,9 @@ public enum JobMachine {
     /// changes. The record and its arrays are mutated where they are, not copied, so a replay that
     /// owns its record steps through a long history in linear time. On a refusal `record` may be
     /// left part-way changed: callers that cannot discard it use `apply`.
-    static func advance(_ record: inout JobRecord?, by command: JobCommand, jobID rawJobID: String, now rawNow: GoTime,
-                        presentedLease: String?, producerVersion: String) throws(JobRefusal) -> Job.Event?
+    static func advance(_ record: inout JobRecord?, by command: JobCommand, storedCheckpoints: Job.StoredCheckpoints = .empty,
+                        jobID rawJobID: String, now rawNow: GoTime, presentedLease: String?,
+                        producerVersion: String) throws(JobRefusal) -> Job.Event?
     {
         let jobID = Job.trimmed(rawJobID)
         guard !jobID.isEmpty else { throw .jobIDRequired() }
@@ -72,7 +77,7 @@ public enum JobMachine {
         if command.isFenced { try checkFence(current, presented: presented, now: now) }
 
         let step = Step(jobID: jobID, status: status, now: now, revision: current.state.revision + 1,
-                        storedCheckpoints: current.storedCheckpoints)
+                        storedCheckpoints: storedCheckpoints)
         guard var draft = try change(&current, by: command, step) else { return nil }
         if command.isFenced, let presented { draft.additions.append(("lease_id", .string(presented))) }
         current.state.updatedAt = now
@@ -89,7 +94,7 @@ public enum JobMachine {
         let now: GoTime
         /// The revision of the event being made.
         let revision: Int
-        /// The record's checkpoints that precede `state.checkpoints` (see `JobRecord.storedCheckpoints`).
+        /// The job's checkpoints that precede `state.checkpoints`, still encoded (see `apply`).
         let storedCheckpoints: Job.StoredCheckpoints
     }
 

@@ -7,16 +7,11 @@ public struct JobRecord: Equatable, Sendable {
     /// The last lease granted and not released; it may have expired (see `liveLease(at:)`).
     public var lease: JobLease?
     public var events: [Job.Event]
-    /// Checkpoints the state held when it was read, still encoded; they come before
-    /// `state.checkpoints`. Only the append path sets them: deciding one step needs them counted,
-    /// not decoded (as it needs no `events`, which it leaves empty). `.empty` everywhere else.
-    public var storedCheckpoints: Job.StoredCheckpoints
 
-    public init(state: Job.State, lease: JobLease?, events: [Job.Event], storedCheckpoints: Job.StoredCheckpoints = .empty) {
+    public init(state: Job.State, lease: JobLease?, events: [Job.Event]) {
         self.state = state
         self.lease = lease
         self.events = events
-        self.storedCheckpoints = storedCheckpoints
     }
 
     /// The lease, if it has not expired at `now`.

@@ -12,15 +12,16 @@ public enum JobService {
         let id = Job.trimmed(jobID)
         return try JobBranch.append(id, in: store, identity: identity) { tip in
             let record = try tip.map(record(from:))
+            let stored = tip?.storedCheckpoints ?? .empty
             let outcome: (record: JobRecord, event: Job.Event?)
             do {
-                outcome = try JobMachine.apply(command, to: record, jobID: id, now: GoTime.now(),
+                outcome = try JobMachine.apply(command, to: record, storedCheckpoints: stored, jobID: id, now: GoTime.now(),
                                                presentedLease: presentedLease, producerVersion: producerVersion)
             } catch {
                 throw error.formatError
             }
             guard let event = outcome.event else { return nil }
-            return JobBranch.Change(state: outcome.record.state, storedCheckpoints: outcome.record.storedCheckpoints, event: event,
+            return JobBranch.Change(state: outcome.record.state, storedCheckpoints: stored, event: event,
                                     lease: outcome.record.lease?.json)
         }
     }
@@ -38,10 +39,10 @@ public enum JobService {
         JobRecord(state: snapshot.state, lease: try lease(snapshot.lease, commit: snapshot.commit), events: [])
     }
 
-    /// The record an append decides on: no events, the stored checkpoints left encoded.
+    /// The record an append decides on: no events, and the tip's checkpoints left encoded in
+    /// `tip.storedCheckpoints`, passed to the machine beside it.
     static func record(from tip: JobBranch.Tip) throws -> JobRecord {
-        JobRecord(state: tip.state, lease: try lease(tip.lease, commit: tip.commit), events: [],
-                  storedCheckpoints: tip.storedCheckpoints)
+        JobRecord(state: tip.state, lease: try lease(tip.lease, commit: tip.commit), events: [])
     }
 
     private static func lease(_ stored: JSONValue?, commit: GitOID) throws -> JobLease? {
