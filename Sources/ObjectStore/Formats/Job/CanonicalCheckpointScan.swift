@@ -23,8 +23,7 @@ enum CanonicalCheckpointScan {
             var elements = Scanner(input: buffer, at: inner.lowerBound)
             guard let typeCounts = elements.checkpoints(until: inner.upperBound) else { return nil }
             let head = Array(buffer[..<inner.lowerBound]) + Array(buffer[inner.upperBound...])
-            let stored = Job.StoredCheckpoints(elements: Array(buffer[inner]), count: typeCounts.values.reduce(0, +),
-                                               typeCounts: typeCounts)
+            let stored = Job.StoredCheckpoints(elements: Array(buffer[inner]), typeCounts: typeCounts)
             return (head, stored)
         }
     }

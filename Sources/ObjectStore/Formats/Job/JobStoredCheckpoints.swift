@@ -14,15 +14,14 @@ extension Job {
     public struct StoredCheckpoints: Sendable, Equatable {
         /// The elements' canonical JSON, comma-separated, without the brackets.
         let elements: [UInt8]
-        public let count: Int
+        public var count: Int { typeCounts.values.reduce(0, +) }
         /// Checkpoints per `type`, by the type's stored bytes (canonical, so one spelling per text).
         private let typeCounts: [[UInt8]: Int]
 
-        public static let empty = StoredCheckpoints(elements: [], count: 0, typeCounts: [:])
+        public static let empty = StoredCheckpoints(elements: [], typeCounts: [:])
 
-        init(elements: [UInt8], count: Int, typeCounts: [[UInt8]: Int]) {
+        init(elements: [UInt8], typeCounts: [[UInt8]: Int]) {
             self.elements = elements
-            self.count = count
             self.typeCounts = typeCounts
         }
 
