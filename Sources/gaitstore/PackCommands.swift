@@ -250,7 +250,7 @@ enum PackSource {
     func verify(_ options: VerifyOptions) throws -> VerifyResult {
         switch self {
         case .file(let path): return try PackVerifier.verify(path: path, options: options)
-        case .stored(let store, let id, _, _): return try PackVerifier.verify(archive: try store.archive(id), options: options)
+        case .stored: return try PackVerifier.verify(archive: try storedArchive(), options: options)
         case .directory: preconditionFailure("directory packs are verified by DirectoryPack.verify")
         }
     }
@@ -263,7 +263,7 @@ enum PackSource {
         }
         switch self {
         case .file(let path): return try PackInspector.inspect(path: path)
-        case .stored(let store, let id, _, _): return try PackInspector.inspect(archive: try store.archive(id))
+        case .stored: return try PackInspector.inspect(archive: try storedArchive())
         case .directory: preconditionFailure("handled above")
         }
     }
@@ -271,8 +271,8 @@ enum PackSource {
     static func diff(_ left: String, _ right: String, store: String) throws -> PackDiff.Result {
         let (l, r) = (try PackSource(left, store: store), try PackSource(right, store: store))
         try PackKind.checkComparable(l.kind, left, r.kind, right)
-        if case .stored(let s, let a, _, _) = l, case .stored(_, let b, _, _) = r {
-            return try s.diff(a, b)
+        if case let .stored(s, _, leftKind, leftTree) = l, case let .stored(_, _, rightKind, rightTree) = r {
+            return try s.diff((left, leftKind, leftTree), (right, rightKind, rightTree))
         }
         return try PackDiff.diff(try l.side(), try r.side())
     }
@@ -281,8 +281,14 @@ enum PackSource {
         if let pack = try directoryPack() { return try pack.diffSide() }
         switch self {
         case .file(let path): return try PackDiff.side(path: path)
-        case .stored(let store, let id, _, _): return try PackDiff.side(archive: try store.archive(id))
+        case .stored: return try PackDiff.side(archive: try storedArchive())
         case .directory: preconditionFailure("handled above")
         }
+    }
+
+    /// A stored gait pack's tree as an archive, from the lookup `init` already made.
+    private func storedArchive() throws -> StoredPackArchive {
+        guard case let .stored(store, _, _, tree) = self else { preconditionFailure("a stored pack") }
+        return try StoredPackArchive(repository: store.repository, tree: tree)
     }
 }

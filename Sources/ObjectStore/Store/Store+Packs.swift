@@ -1,13 +1,4 @@
 extension Store {
-    /// A stored gait pack (PackSpec, runpack, evidence pack) as an archive the verifier can read.
-    public func archive(_ id: String) throws -> StoredPackArchive {
-        let (meta, packTree) = try storedPack(id)
-        guard meta.kind.exportsAsZip else {
-            throw FormatError.invalid("pack \(id) is a \(meta.kind.rawValue); this command reads gait packs")
-        }
-        return try StoredPackArchive(repository: repository, tree: packTree)
-    }
-
     /// A stored pack of any kind: its metadata and its tree.
     public func storedPack(_ id: String) throws -> (meta: PackMeta, tree: GitOID) {
         try storedPack(id, in: try catalogTree())
@@ -28,16 +19,23 @@ extension Store {
         let catalog = try catalogTree()
         let (leftMeta, leftTree) = try storedPack(left, in: catalog)
         let (rightMeta, rightTree) = try storedPack(right, in: catalog)
-        try PackKind.checkComparable(leftMeta.kind, left, rightMeta.kind, right)
+        return try diff((left, leftMeta.kind, leftTree), (right, rightMeta.kind, rightTree))
+    }
+
+    /// The same for packs already looked up: `name` is what errors call each one.
+    public func diff(_ left: (name: String, kind: PackKind, tree: GitOID),
+                     _ right: (name: String, kind: PackKind, tree: GitOID)) throws -> PackDiff.Result {
+        try PackKind.checkComparable(left.kind, left.name, right.kind, right.name)
+        let (leftTree, rightTree) = (left.tree, right.tree)
         var leftSide: PackDiff.Side, rightSide: PackDiff.Side
         var manifests: Set<String>
-        if leftMeta.kind.exportsAsZip {
-            leftSide = try gaitDiffSide(leftMeta, tree: leftTree)
-            rightSide = try gaitDiffSide(rightMeta, tree: rightTree)
+        if left.kind.exportsAsZip {
+            leftSide = try gaitDiffSide(left.kind, tree: leftTree)
+            rightSide = try gaitDiffSide(right.kind, tree: rightTree)
             manifests = [PackManifest.fileName, "manifest.json"]
         } else {
-            let leftPack = try DirectoryPack(store: self, kind: leftMeta.kind, tree: leftTree)
-            let rightPack = try DirectoryPack(store: self, kind: rightMeta.kind, tree: rightTree)
+            let leftPack = try DirectoryPack(store: self, kind: left.kind, tree: leftTree)
+            let rightPack = try DirectoryPack(store: self, kind: right.kind, tree: rightTree)
             leftSide = try leftPack.diffSide(hashingFiles: false)
             rightSide = try rightPack.diffSide(hashingFiles: false)
             manifests = [try leftPack.manifestPath(), try rightPack.manifestPath()]
@@ -63,9 +61,9 @@ extension Store {
 extension Store {
     /// A gait pack's side of a diff. A PackSpec pack's manifest is read straight from its tree;
     /// the tree is listed as an archive only when more than the manifest is needed.
-    private func gaitDiffSide(_ meta: PackMeta, tree: GitOID) throws -> PackDiff.Side {
+    private func gaitDiffSide(_ kind: PackKind, tree: GitOID) throws -> PackDiff.Side {
         let archive = { try StoredPackArchive(repository: self.repository, tree: tree) }
-        guard meta.kind == .packSpec, let entry = try repository.treeEntry(tree, path: PackManifest.fileName) else {
+        guard kind == .packSpec, let entry = try repository.treeEntry(tree, path: PackManifest.fileName) else {
             return try PackDiff.side(archive: try archive())
         }
         let raw = try repository.readBlob(entry.oid)
