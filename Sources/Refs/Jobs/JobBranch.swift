@@ -79,7 +79,7 @@ public enum JobBranch {
         let lease: [UInt8]?
 
         init(_ commit: GitOID, in repository: GitRepository) throws {
-            let entries = try repository.readTree(try repository.readCommit(commit).tree)
+            let entries = try repository.readTree(try repository.commitTree(commit))
             func blob(_ name: String) throws -> [UInt8]? {
                 try entries.first { $0.name == name }.map { try repository.readBlob($0.oid) }
             }
@@ -109,8 +109,8 @@ public enum JobBranch {
     /// Every event, oldest first, reading only each commit's event file: gait's state holds every
     /// checkpoint, so decoding every snapshot's state would make a long job's timeline quadratic.
     public static func timeline(_ jobID: String, in store: Store) throws -> [Entry] {
-        try eventCommits(jobID, in: store).map { commit in
-            guard let event = try jsonFile(eventFile, in: try store.repository.readCommit(commit).tree, store.repository) else {
+        try eventCommits(from: try store.repository.resolveReference(JobRefName.reference(for: jobID)), in: store.repository).map { commit in
+            guard let event = try jsonFile(eventFile, in: try store.repository.commitTree(commit), store.repository) else {
                 throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(eventFile))")
             }
             return Entry(commit: commit, event: try Job.Event.decode(event, strict: true))
@@ -124,13 +124,13 @@ public enum JobBranch {
 
     /// The snapshots of the first-parent chain ending at `tip` (a fetched one, say), oldest first.
     public static func history(from tip: GitOID?, in repository: GitRepository) throws -> [Snapshot] {
-        guard let tip else { return [] }
-        return try repository.commitLog(from: tip, firstParentOnly: true).reversed().map { try snapshot($0, in: repository) }
+        try eventCommits(from: tip, in: repository).map { try snapshot($0, in: repository) }
     }
 
-    private static func eventCommits(_ jobID: String, in store: Store) throws -> [GitOID] {
-        guard let tip = try store.repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
-        return try store.repository.commitLog(from: tip, firstParentOnly: true).reversed()
+    /// The first-parent chain ending at `tip`, oldest first.
+    private static func eventCommits(from tip: GitOID?, in repository: GitRepository) throws -> [GitOID] {
+        guard let tip else { return [] }
+        return try repository.commitLog(from: tip, firstParentOnly: true).reversed()
     }
 
     /// Ids of every job in the store, sorted.
