@@ -98,17 +98,12 @@ struct PackVerdict {
 
     /// The one-pack form, gait's output byte for byte: a failure is thrown for `main` to report.
     func reportAlone(json: Bool) throws {
-        switch outcome {
-        case let .verified(result, ok):
-            printResult(result, ok: ok, json: json)
-            if !ok { throw ExitCode(ExitStatus.verificationFailed) }
-        case let .directory(verdict):
-            verdict.print(path: pack, json: json)
-            if !verdict.ok { throw ExitCode(ExitStatus.verificationFailed) }
-        case let .failed(error, fromLibrary):
+        if case let .failed(error, fromLibrary) = outcome {
             throw CommandFailure(error: error, operation: "verify", json: json,
                                  envelopeExtras: fromLibrary ? [("path", .string(pack))] : [])
         }
+        let code = report(json: json)
+        if code != ExitStatus.ok { throw ExitCode(code) }
     }
 
     /// One block, or one JSON line, of the several-pack form; returns this pack's exit code.
