@@ -35,15 +35,8 @@ final class GitPackedBlobStreamTests: GitTestCase {
 
     /// Blobs that stock git lists as deltas in the repository's packs.
     func deltas() throws -> Set<GitOID> {
-        let packDirectory = repoPath + "/objects/pack"
-        var found = Set<GitOID>()
-        for name in try FileManager.default.contentsOfDirectory(atPath: packDirectory) where name.hasSuffix(".idx") {
-            for line in try run("/usr/bin/git", ["verify-pack", "-v", packDirectory + "/" + name]).lines {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                if fields.count >= 7, fields[1] == "blob" { found.insert(try oid(String(fields[0]))) }
-            }
-        }
-        return found
+        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
+        return Set(objects.filter { $0.type == "blob" && $0.isDelta }.map(\.id))
     }
 
     /// Makes malloc give every block of 256 KB or more its own mapping, unmapped when freed, so
@@ -128,16 +121,14 @@ final class GitPackedBlobStreamTests: GitTestCase {
 
     /// Where a blob's zlib stream lies in the only pack, from stock git's listing.
     func zlibStream(of blob: GitOID) throws -> (pack: String, range: Range<Int>) {
-        let packDirectory = repoPath + "/objects/pack"
-        let idx = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".idx") })
-        let line = try XCTUnwrap(try run("/usr/bin/git", ["verify-pack", "-v", packDirectory + "/" + idx]).lines.first { $0.hasPrefix(blob.hex) })
-        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        let inPack = try XCTUnwrap(Int(fields[3])), offset = try XCTUnwrap(Int(fields[4]))
-        let pack = packDirectory + "/" + idx.dropLast(4) + ".pack"
+        let packs = GitPackIndex.packs(inRepository: repoPath)
+        XCTAssertEqual(packs.count, 1)
+        let pack = try XCTUnwrap(packs.first)
+        let entry = try XCTUnwrap(try verifyPack(pack).first { $0.id == blob })
         let bytes = try XCTUnwrap(FileManager.default.contents(atPath: pack))
         var header = 1
-        while bytes[offset + header - 1] & 0x80 != 0 { header += 1 }
-        return (pack, (offset + header)..<(offset + inPack))
+        while bytes[entry.offset + header - 1] & 0x80 != 0 { header += 1 }
+        return (pack, (entry.offset + header)..<(entry.offset + entry.sizeInPack))
     }
 
     func adler32(_ bytes: [UInt8]) -> UInt32 {

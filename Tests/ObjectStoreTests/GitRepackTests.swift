@@ -3,16 +3,6 @@ import XCTest
 @testable import ObjectStore
 
 final class GitRepackTests: GitTestCase {
-    /// `git count-objects -v` as a dictionary.
-    func countObjects() throws -> [String: Int] {
-        var counts = [String: Int]()
-        for line in try git("count-objects", "-v").lines {
-            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-            counts[parts[0]] = Int(parts[1])
-        }
-        return counts
-    }
-
     /// Every object reachable from any ref, by git's own reckoning.
     func gitReachable() throws -> Set<GitOID> {
         Set(try git("rev-list", "--objects", "--all").lines.map { try oid(String($0.prefix(40))) })
@@ -71,8 +61,9 @@ final class GitRepackTests: GitTestCase {
         XCTAssertEqual(counts["in-pack"], reachable.count)
         XCTAssertEqual(counts["prune-packable"], 0)
         XCTAssertEqual(counts["garbage"], 0)
-        let packs = try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").filter { $0.hasSuffix(".pack") }
-        XCTAssertEqual(try String(contentsOfFile: repoPath + "/objects/info/packs", encoding: .utf8), "P \(packs[0])\n\n")
+        let pack = try XCTUnwrap(GitPackIndex.packs(inRepository: repoPath).first)
+        XCTAssertEqual(try String(contentsOfFile: repoPath + "/objects/info/packs", encoding: .utf8),
+                       "P \(URL(fileURLWithPath: pack).lastPathComponent)\n\n")
 
         XCTAssertEqual(try repo.readBlob(bigBlob), big, "a packed blob still streams out whole")
         XCTAssertEqual(try repo.blobSize(bigBlob), big.count)
@@ -153,15 +144,12 @@ final class GitRepackTests: GitTestCase {
         return (commit, try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
     }
 
-    /// The delta bases `git verify-pack -v` reports: object -> base.
+    /// The delta bases of the blobs in the repository's packs, by `git verify-pack -v`: blob -> base.
     func deltaBases() throws -> [GitOID: GitOID] {
-        let pack = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").first { $0.hasSuffix(".idx") })
-        var bases = [GitOID: GitOID]()
-        for line in try git("verify-pack", "-v", repoPath + "/objects/pack/" + pack).lines {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count == 7, fields[1] == "blob" { bases[try oid(String(fields[0]))] = try oid(String(fields[6])) }
-        }
-        return bases
+        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
+        return Dictionary(uniqueKeysWithValues: objects.compactMap { object in
+            object.type == "blob" ? object.base.map { (object.id, $0) } : nil
+        })
     }
 
     func testNamingTreesLetTheDeltaSearchFindVersionsOfTheSameFile() throws {
