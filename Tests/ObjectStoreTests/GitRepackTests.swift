@@ -116,9 +116,12 @@ final class GitRepackTests: GitTestCase {
         XCTAssertEqual(try countObjects()["packs"], 0)
         XCTAssertEqual(try git("fsck", "--full").status, 0)
     }
-    /// A tree laid out like the catalog: every blob indexed under its content digest (the walk
-    /// meets that path first) and also under a meaningful path in a pack.
-    func catalogLikeCommit(noise: Int) throws -> (commit: GitOID, packs: GitOID, versions: [GitOID]) {
+
+    /// Commits, on the catalog ref, a tree laid out like the catalog: every blob indexed under its
+    /// content digest (the walk meets that path first) and also under a meaningful path in a pack;
+    /// two versions of one transcript among 40 unrelated blobs of about the same size. Returns the
+    /// `packs` subtree and the two versions.
+    func catalogLikeCommit() throws -> (packs: GitOID, versions: [GitOID]) {
         var stream = SHA256Digest.of(Array("seed".utf8)).bytes
         func bytes(_ count: Int) -> [UInt8] {
             var out = [UInt8]()
@@ -137,11 +140,11 @@ final class GitRepackTests: GitTestCase {
             return blob
         }
         let versions = [try add(first, as: "p1/transcript.jsonl"), try add(second, as: "p2/transcript.jsonl")]
-        for index in 0..<noise { _ = try add(bytes(64 * 1024 - 200 + index), as: "p\(index % 7)/noise-\(index).bin") }
+        for index in 0..<40 { _ = try add(bytes(64 * 1024 - 200 + index), as: "p\(index % 7)/noise-\(index).bin") }
         let tree = try repo.writeTree(paths: paths)
         let commit = try repo.createCommit(tree: tree, parents: [], message: "catalog\n", author: alice, sign: nil)
         try repo.updateReference("refs/gaitstore/catalog", to: commit, expected: nil, message: "catalog")
-        return (commit, try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
+        return (try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
     }
 
     /// The delta bases of the blobs in the repository's packs, by `git verify-pack -v`: blob -> base.
@@ -153,7 +156,7 @@ final class GitRepackTests: GitTestCase {
     }
 
     func testNamingTreesLetTheDeltaSearchFindVersionsOfTheSameFile() throws {
-        let (_, packs, versions) = try catalogLikeCommit(noise: 40)
+        let (packs, versions) = try catalogLikeCommit()
         try repo.repack(gracePeriod: 0)
         XCTAssertTrue(try deltaBases().isEmpty, "named by digests, the two versions sort apart and neither is a delta")
 
