@@ -81,4 +81,49 @@ class TemporaryDirectoryTestCase: XCTestCase {
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
+
+    /// What the first intent of a recorded run carries as its argument.
+    enum RunpackPayload {
+        /// The fixture's own small argument.
+        case fixture
+        /// `"evidence <i> "` repeated to about `bytes`: compressible, and different in every pack.
+        case text(bytes: Int)
+        /// `bytes` from /dev/urandom, base64-encoded: incompressible, so a transfer of it takes a while.
+        case random(bytes: Int)
+    }
+
+    /// Run packs made by the real `gaitstore run record` from fixtures/inputs/run_record_input.json
+    /// in `runpacks/`, one per run id `<runIDPrefix><i>`, so that no two packs are the same.
+    /// Returns their paths in order.
+    func makeRunpacks(_ count: Int, runIDPrefix: String, payload: RunpackPayload = .fixture,
+                      file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let fixtureURL = URL(fileURLWithPath: fixture("fixtures/inputs/run_record_input.json"))
+        let input = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: fixtureURL)) as? [String: Any])
+        return try (0..<count).map { i in
+            var record = input
+            var run = try XCTUnwrap(record["run"] as? [String: Any])
+            let runID = runIDPrefix + String(i)
+            run["run_id"] = runID
+            record["run"] = run
+            let argument: String?
+            switch payload {
+            case .fixture: argument = nil
+            case .text(let bytes): argument = String(repeating: "evidence \(i) ", count: bytes / 12)
+            case .random(let bytes):
+                argument = try XCTUnwrap(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: bytes).base64EncodedString()
+            }
+            if let argument {
+                var intents = try XCTUnwrap(record["intents"] as? [[String: Any]])
+                intents[0]["args"] = ["blob": argument]
+                intents[0]["args_digest"] = nil
+                record["intents"] = intents
+                record["capture_mode"] = "raw"  // otherwise `run record` drops the arguments
+            }
+            let recordFile = path("\(runID).json")
+            try JSONSerialization.data(withJSONObject: record).write(to: URL(fileURLWithPath: recordFile))
+            let recorded = try CLI.run(["run", "record", "--input", recordFile, "--out-dir", path("runpacks")])
+            XCTAssertEqual(recorded.status, 0, recorded.stderr, file: file, line: line)
+            return path("runpacks/runpack_\(runID).zip")
+        }
+    }
 }
