@@ -126,4 +126,18 @@ class TemporaryDirectoryTestCase: XCTestCase {
             return path("runpacks/runpack_\(runID).zip")
         }
     }
+
+    /// Initializes a store at `path("store")`, signing as ci@example, and imports `packs` into it
+    /// with one `import --json`; returns their stored ids in argument order.
+    func importedIDs(_ packs: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let store = ["GAITSTORE_DIR": path("store")]
+        let initialized = try CLI.run(["init", "--principal", "ci@example"], environment: store)
+        XCTAssertEqual(initialized.status, 0, initialized.stderr, file: file, line: line)
+        let imported = try CLI.run(["import", "--json"] + packs, environment: store)
+        XCTAssertEqual(imported.status, 0, imported.stderr, file: file, line: line)
+        let listed = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]], file: file, line: line)
+        let ids = try listed.map { try XCTUnwrap($0["id"] as? String, file: file, line: line) }
+        XCTAssertEqual(ids.count, packs.count, "one id per pack", file: file, line: line)
+        return ids
+    }
 }

@@ -73,13 +73,9 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
     /// A diff of two stored packs (manifests from the catalog, files from the tree diff) says what
     /// the same diff of their zips says, for every pair of gait pack kinds, run contexts included.
     func testStoredPacksDiffAsTheirZipsDo() throws {
-        try initStore()
         let zips = ["pack_run.zip", "pack_run_retrieved_later.zip", "pack_run_signed.zip", "pack_job.zip",
                     "pack_call.zip", "runpack_run_tck.zip"].map(tck)
-        let imported = try gs(["import", "--json"] + zips)
-        XCTAssertEqual(imported.status, 0, imported.stderr)
-        let ids = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]]).map { $0["id"] as! String }
-        XCTAssertEqual(ids.count, zips.count)
+        let ids = try importedIDs(zips)
         func diff(_ left: String, _ right: String) throws -> (status: Int32, result: NSDictionary) {
             let r = try gs(["pack", "diff", "--json", left, right])
             var envelope = try json(r.stdout)
@@ -87,8 +83,9 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
             return (r.status, envelope as NSDictionary)
         }
         var drifts = Set<String>()
+        // A pack against itself once (the rest would only start processes for the same answer).
         for i in zips.indices {
-            for j in zips.indices {
+            for j in zips.indices where i != j || i == 0 {
                 let stored = try diff(ids[i], ids[j]), files = try diff(zips[i], zips[j])
                 XCTAssertEqual(stored.status, files.status, "\(zips[i]) \(zips[j])")
                 XCTAssertEqual(stored.result, files.result, "\(zips[i]) \(zips[j])")
