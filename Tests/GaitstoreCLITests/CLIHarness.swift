@@ -55,6 +55,18 @@ struct CLI {
                       stderr: String(decoding: errBox.data, as: UTF8.self), stdoutBytes: outData)
     }
 
+    /// Waits, up to five seconds, until a server just started answers stock git for `url`; false
+    /// if it never does, so the caller can name a server that did not start as such.
+    /// (A `for ... where` loop would not stop at the first answer: it runs every iteration.)
+    static func waitUntilListed(_ url: String, environment: [String: String] = [:]) throws -> Bool {
+        for _ in 0..<100 {
+            let listed = try run(["ls-remote", url], executable: URL(fileURLWithPath: "/usr/bin/git"), environment: environment)
+            if listed.status == 0 { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
     static func shell(_ script: String, environment: [String: String] = [:]) throws -> Result {
         try run(["-c", script], executable: URL(fileURLWithPath: "/bin/bash"),
                 environment: environment.merging(["GAITSTORE": binary.path]) { $1 }, cwd: packageRoot)
