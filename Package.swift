@@ -31,7 +31,7 @@ let package = Package(
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "TestSupport"]),
-        .testTarget(name: "GaitstoreCLITests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "GaitstoreCLITests", dependencies: ["ObjectStore", "TestSupport"]),
         .testTarget(name: "RefsTests", dependencies: ["Refs", "ObjectStore", "TestSupport"]),
     ]
 )

@@ -55,6 +55,18 @@ struct CLI {
                       stderr: String(decoding: errBox.data, as: UTF8.self), stdoutBytes: outData)
     }
 
+    /// Waits, up to five seconds, until a server just started answers stock git for `url`; false
+    /// if it never does, so the caller can name a server that did not start as such.
+    /// (A `for ... where` loop would not stop at the first answer: it runs every iteration.)
+    static func waitUntilListed(_ url: String, environment: [String: String] = [:]) throws -> Bool {
+        for _ in 0..<100 {
+            let listed = try run(["ls-remote", url], executable: URL(fileURLWithPath: "/usr/bin/git"), environment: environment)
+            if listed.status == 0 { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
     static func shell(_ script: String, environment: [String: String] = [:]) throws -> Result {
         try run(["-c", script], executable: URL(fileURLWithPath: "/bin/bash"),
                 environment: environment.merging(["GAITSTORE": binary.path]) { $1 }, cwd: packageRoot)
@@ -80,5 +92,64 @@ class TemporaryDirectoryTestCase: XCTestCase {
 
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// What the first intent of a recorded run carries as its argument.
+    enum RunpackPayload {
+        /// The fixture's own small argument.
+        case fixture
+        /// `"evidence <i> "` repeated to about `bytes`: compressible, and different in every pack.
+        case text(bytes: Int)
+        /// `bytes` from /dev/urandom, base64-encoded: incompressible, so a transfer of it takes a while.
+        case random(bytes: Int)
+    }
+
+    /// Run packs made by the real `gaitstore run record` from fixtures/inputs/run_record_input.json
+    /// in `runpacks/`, one per run id `<runIDPrefix><i>`, so that no two packs are the same.
+    /// Returns their paths in order.
+    func makeRunpacks(_ count: Int, runIDPrefix: String, payload: RunpackPayload = .fixture,
+                      file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let fixtureURL = URL(fileURLWithPath: fixture("fixtures/inputs/run_record_input.json"))
+        let input = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: fixtureURL)) as? [String: Any])
+        return try (0..<count).map { i in
+            var record = input
+            var run = try XCTUnwrap(record["run"] as? [String: Any])
+            let runID = runIDPrefix + String(i)
+            run["run_id"] = runID
+            record["run"] = run
+            let argument: String?
+            switch payload {
+            case .fixture: argument = nil
+            case .text(let bytes): argument = String(repeating: "evidence \(i) ", count: bytes / 12)
+            case .random(let bytes):
+                argument = try XCTUnwrap(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: bytes).base64EncodedString()
+            }
+            if let argument {
+                var intents = try XCTUnwrap(record["intents"] as? [[String: Any]])
+                intents[0]["args"] = ["blob": argument]
+                intents[0]["args_digest"] = nil
+                record["intents"] = intents
+                record["capture_mode"] = "raw"  // otherwise `run record` drops the arguments
+            }
+            let recordFile = path("\(runID).json")
+            try JSONSerialization.data(withJSONObject: record).write(to: URL(fileURLWithPath: recordFile))
+            let recorded = try CLI.run(["run", "record", "--input", recordFile, "--out-dir", path("runpacks")])
+            XCTAssertEqual(recorded.status, 0, recorded.stderr, file: file, line: line)
+            return path("runpacks/runpack_\(runID).zip")
+        }
+    }
+
+    /// Initializes a store at `path("store")`, signing as ci@example, and imports `packs` into it
+    /// with one `import --json`; returns their stored ids in argument order.
+    func importedIDs(_ packs: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let store = ["GAITSTORE_DIR": path("store")]
+        let initialized = try CLI.run(["init", "--principal", "ci@example"], environment: store)
+        XCTAssertEqual(initialized.status, 0, initialized.stderr, file: file, line: line)
+        let imported = try CLI.run(["import", "--json"] + packs, environment: store)
+        XCTAssertEqual(imported.status, 0, imported.stderr, file: file, line: line)
+        let listed = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]], file: file, line: line)
+        let ids = try listed.map { try XCTUnwrap($0["id"] as? String, file: file, line: line) }
+        XCTAssertEqual(ids.count, packs.count, "one id per pack", file: file, line: line)
+        return ids
     }
 }

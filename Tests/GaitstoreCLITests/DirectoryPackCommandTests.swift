@@ -12,15 +12,6 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
         try CLI.run(arguments, environment: ["GAITSTORE_DIR": path("store")])
     }
 
-    /// A store holding `packs`; returns their ids in order.
-    func store(_ packs: [String]) throws -> [String] {
-        XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
-        let imported = try gs(["import", "--json"] + packs)
-        XCTAssertEqual(imported.status, 0, imported.stderr)
-        let listed = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]])
-        return try listed.map { try XCTUnwrap($0["id"] as? String) }
-    }
-
     /// The manifest's `integrity.file_hashes` as path -> hex, and its `root_hash`.
     func manifest(_ directory: String) throws -> (files: [String: String], rootHash: String, fields: [String: Any]) {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json"))) as? [String: Any])
@@ -50,16 +41,24 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
          a.keys.filter { b[$0] != nil && b[$0] != a[$0] }.sorted())
     }
 
-    func summaryLists(_ result: [String: Any]) -> (added: [String], removed: [String], changed: [String]) {
-        let summary = result["summary"] as? [String: Any] ?? [:]
+    /// A diff that found the manifests differ (exit 2, `manifest_delta`) and lists exactly the
+    /// `expected` added, removed and changed files.
+    func assertDiff(_ diff: (status: Int32, result: [String: Any]),
+                    lists expected: (added: [String], removed: [String], changed: [String]),
+                    file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(diff.status, 2, file: file, line: line)
+        let summary = diff.result["summary"] as? [String: Any] ?? [:]
         func list(_ key: String) -> [String] { ((summary[key] as? [String]) ?? []).sorted() }
-        return (list("added_files"), list("removed_files"), list("changed_files"))
+        XCTAssertEqual(list("added_files"), expected.added, file: file, line: line)
+        XCTAssertEqual(list("removed_files"), expected.removed, file: file, line: line)
+        XCTAssertEqual(list("changed_files"), expected.changed, file: file, line: line)
+        XCTAssertEqual(summary["manifest_delta"] as? Bool, true, file: file, line: line)
     }
 
     // MARK: Decision Gate
 
     func testRunpackDirectoryAndItsStoredIDVerifyAlike() throws {
-        let ids = try store([timeAfter, visibility])
+        let ids = try importedIDs([timeAfter, visibility])
         for (directory, id) in zip([timeAfter, visibility], ids) {
             let declared = try manifest(directory)
             let onDisk = try gs(["pack", "verify", "--json", directory])
@@ -121,7 +120,7 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
     }
 
     func testInspectShowsTheManifestsIdentity() throws {
-        let ids = try store([timeAfter])
+        let ids = try importedIDs([timeAfter])
         let declared = try manifest(timeAfter)
         let text = try gs(["pack", "inspect", timeAfter])
         XCTAssertEqual(text.status, 0, text.stderr)
@@ -143,17 +142,12 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
     }
 
     func testDiffOfTwoRunpacksListsWhatTheirManifestsDeclareDifferently() throws {
-        let ids = try store([timeAfter, visibility])
+        let ids = try importedIDs([timeAfter, visibility])
         let expected = expectedChanges(try manifest(timeAfter).files, try manifest(visibility).files)
         XCTAssertFalse(expected.changed.isEmpty)
 
         let dirs = try diffSummary(timeAfter, visibility)
-        XCTAssertEqual(dirs.status, 2)
-        let lists = summaryLists(dirs.result)
-        XCTAssertEqual(lists.added, expected.added)
-        XCTAssertEqual(lists.removed, expected.removed)
-        XCTAssertEqual(lists.changed, expected.changed)
-        XCTAssertEqual((dirs.result["summary"] as? [String: Any])?["manifest_delta"] as? Bool, true)
+        assertDiff(dirs, lists: expected)
         XCTAssertEqual(dirs.result["left_pack_id"] as? String, ids[0])
         XCTAssertEqual(dirs.result["right_pack_type"] as? String, "decision-gate-runpack")
 
@@ -183,7 +177,7 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
 
     func testAGSPacksVerifyInspectAndDiff() throws {
         let a = try agsFixture("a"), b = try agsFixture("b", note: "a second pack\n")
-        let ids = try store([b.pack])
+        let ids = try importedIDs([b.pack])
         XCTAssertEqual(ids, [b.digest])
 
         for source in [a.pack, b.pack, b.digest] {
@@ -211,12 +205,7 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
         let expected = expectedChanges(left, right)
         XCTAssertTrue(expected.added.contains("repo/MEMORY/notes/note.md"))
         let onDisk = try diffSummary(a.pack, b.pack)
-        XCTAssertEqual(onDisk.status, 2)
-        let lists = summaryLists(onDisk.result)
-        XCTAssertEqual(lists.added, expected.added)
-        XCTAssertEqual(lists.removed, expected.removed)
-        XCTAssertEqual(lists.changed, expected.changed)
-        XCTAssertEqual((onDisk.result["summary"] as? [String: Any])?["manifest_delta"] as? Bool, true)
+        assertDiff(onDisk, lists: expected)
         XCTAssertEqual(try diffSummary(a.pack, b.digest).result as NSDictionary, onDisk.result as NSDictionary)
         XCTAssertEqual(try gs(["pack", "diff", b.pack, b.digest]).status, 0)
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A real smart-HTTP git server over TLS on 127.0.0.1: nginx terminates TLS and hands requests to
@@ -9,7 +10,7 @@ import XCTest
 /// Both daemons run in the foreground as children of the test and are stopped by PID in `stop()`.
 final class HTTPSGitServer {
     let directory: String
-    let port = Int.random(in: 20_000...60_000)
+    let port: Int
     /// The CA that signed the server's certificate, for `GIT_SSL_CAINFO`.
     var caFile: String { directory + "/ca.crt" }
     /// The directory `git http-backend` serves; `<root>/remote.git` is the bare repository.
@@ -20,7 +21,10 @@ final class HTTPSGitServer {
 
     private var processes: [Process] = []
 
-    init(directory: String) { self.directory = directory }
+    init(directory: String) throws {
+        self.directory = directory
+        port = try Loopback.freePort()
+    }
 
     static let nginx = "/usr/sbin/nginx"
     static let fcgiwrap = "/usr/sbin/fcgiwrap"
@@ -42,12 +46,7 @@ final class HTTPSGitServer {
         let socket = directory + "/fcgiwrap.sock"
         try launch(Self.fcgiwrap, ["-s", "unix:\(socket)"])
         try launch(Self.nginx, ["-e", directory + "/nginx-error.log", "-p", directory, "-c", directory + "/nginx.conf"])
-        for _ in 0..<100 {
-            let listed = try CLI.run(["ls-remote", url], executable: URL(fileURLWithPath: "/usr/bin/git"),
-                                     environment: ["GIT_SSL_CAINFO": caFile])
-            if listed.status == 0 { return }
-            usleep(50_000)
-        }
+        if try CLI.waitUntilListed(url, environment: ["GIT_SSL_CAINFO": caFile]) { return }
         let log = (try? String(contentsOfFile: directory + "/nginx-error.log", encoding: .utf8)) ?? ""
         throw NotStarted(port: port, log: log)
     }

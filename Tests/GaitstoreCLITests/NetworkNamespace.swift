@@ -65,8 +65,7 @@ final class NetworkNamespace {
     /// Deletes the namespace; the veth pair goes with it. Safe after a failed `create()`.
     func remove() {
         guard created else { return }
-        _ = try? ip(["link", "del", hostInterface])
-        _ = try? ip(["netns", "del", name])
+        removeLeftovers()
         created = false
     }
 

@@ -8,12 +8,7 @@ final class PackVerifyManyTests: TemporaryDirectoryTestCase {
 
     /// Stored ids mix with paths: a store holding pack_job.zip.
     private func storeWithJobPack() throws -> (store: String, id: String) {
-        let store = path("store")
-        XCTAssertEqual(try CLI.run(["init", "--store", store]).status, 0)
-        let imported = try CLI.run(["import", "--store", store, "--json", tck("pack_job.zip")])
-        XCTAssertEqual(imported.status, 0, imported.stderr)
-        let packs = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]])
-        return (store, try XCTUnwrap(packs.first?["id"] as? String))
+        (path("store"), try importedIDs([tck("pack_job.zip")])[0])
     }
 
     func testMixedVerdictsAreReportedPerPackInOrderWithTheWorstExitCode() throws {

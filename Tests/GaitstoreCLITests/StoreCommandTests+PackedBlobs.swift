@@ -24,11 +24,8 @@ extension StoreCommandTests {
     }
 
     func testALargeFileInAGCdStoreStreamsAndDamageInsideItIsFound() throws {
-        try initStore()
-        let runpack = try makeRunpacks(1, payloadBytes: 6_000_000)[0]
-        let imported = try gs(["import", "--json", runpack])
-        XCTAssertEqual(imported.status, 0, imported.stderr)
-        let id = try XCTUnwrap((try json(imported.stdout)["packs"] as? [[String: Any]])?.first?["id"] as? String)
+        let runpack = try makeRunpacks(1, runIDPrefix: "run_large_", payload: .text(bytes: 6_000_000))[0]
+        let id = try importedIDs([runpack])[0]
         XCTAssertEqual(try gs(["gc", "--grace-period", "0"]).status, 0)
 
         let blob = try largestPackedBlob()

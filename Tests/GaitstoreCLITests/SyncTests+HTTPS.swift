@@ -4,7 +4,7 @@ import XCTest
 /// Push and pull over https, against nginx + `git http-backend` with a private CA.
 extension SyncTests {
     func testScenarioOverHTTPS() throws {
-        let server = HTTPSGitServer(directory: path("https"))
+        let server = try HTTPSGitServer(directory: path("https"))
         defer { server.stop() }
         try server.start()
         // git's variable wins over OpenSSL's, as it does for git.
@@ -13,7 +13,7 @@ extension SyncTests {
     }
 
     func testAnUntrustedHTTPSServerIsRefusedAndNothingChanges() throws {
-        let server = HTTPSGitServer(directory: path("https"))
+        let server = try HTTPSGitServer(directory: path("https"))
         defer { server.stop() }
         try server.start()
         try makeStores()

@@ -19,7 +19,7 @@ extension SyncTests {
         defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
 
         let url = "git://\(namespace.address)/remote.git"
-        try waitUntilListed(url)
+        XCTAssertTrue(try CLI.waitUntilListed(url), "\(url) never answered")
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }
 }

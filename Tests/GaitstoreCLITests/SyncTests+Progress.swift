@@ -71,17 +71,8 @@ extension SyncTests {
     /// Imports a run pack carrying a few megabytes of incompressible payload, so a transfer lasts
     /// long enough to be reported more than once.
     func importLargePack(into store: String) throws {
-        let fixtureURL = URL(fileURLWithPath: fixture("fixtures/inputs/run_record_input.json"))
-        var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: fixtureURL)) as? [String: Any])
-        var intents = try XCTUnwrap(record["intents"] as? [[String: Any]])
-        let random = try XCTUnwrap(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 3_000_000)
-        intents[0]["args"] = ["message": random.base64EncodedString()]
-        record["intents"] = intents
-        record["capture_mode"] = "raw"  // otherwise `run record` drops the arguments
-        try JSONSerialization.data(withJSONObject: record).write(to: URL(fileURLWithPath: path("large_run.json")))
-        let recorded = try CLI.run(["run", "record", "--input", path("large_run.json"), "--out-dir", path("large")])
-        XCTAssertEqual(recorded.status, 0, recorded.stderr)
-        let imported = try gs(store, ["import", path("large/runpack_run_tck.zip")])
+        let runpack = try makeRunpacks(1, runIDPrefix: "run_large_", payload: .random(bytes: 3_000_000))[0]
+        let imported = try gs(store, ["import", runpack])
         XCTAssertEqual(imported.status, 0, imported.stderr)
     }
 }

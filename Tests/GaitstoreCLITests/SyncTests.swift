@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Push and pull between stores over real remotes on 127.0.0.1: a bare repository by path, `git daemon`,
@@ -14,17 +15,6 @@ final class SyncTests: TemporaryDirectoryTestCase {
     func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
 
     func git(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/git")) }
-
-    /// Waits, up to five seconds, until a server just started answers stock git for `url`; fails the
-    /// test if it never does, so a server that did not start is named as such.
-    /// (A `for ... where` loop would not stop at the first answer: it runs every iteration.)
-    func waitUntilListed(_ url: String) throws {
-        for _ in 0..<100 {
-            if try git(["ls-remote", url]).status == 0 { return }
-            usleep(50_000)
-        }
-        XCTFail("\(url) never answered")
-    }
 
     /// Stores a, b, c, each trusting a's and b's keys.
     func makeStores() throws {
@@ -89,7 +79,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
         let base = path("served")
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         XCTAssertEqual(try git(["init", "-q", "--bare", base + "/remote.git"]).status, 0)
-        let port = Int.random(in: 20_000...60_000)
+        let port = try Loopback.freePort()
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
         daemon.arguments = ["--export-all", "--enable=receive-pack", "--base-path=\(base)", "--reuseaddr",
@@ -99,7 +89,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
         try daemon.run()
         defer { daemon.terminate(); daemon.waitUntilExit() }
         let url = "git://127.0.0.1:\(port)/remote.git"
-        try waitUntilListed(url)
+        XCTAssertTrue(try CLI.waitUntilListed(url), "\(url) never answered")
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }
 
@@ -219,15 +209,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
     func testAnUnreachableRemoteExitsOneAndAnUnknownSchemeSix() throws {
         XCTAssertEqual(try gs("a", ["init", "--principal", "a@example"]).status, 0)
         XCTAssertEqual(try gs("a", ["import", tck("pack_job.zip")]).status, 0)
-        // A port nobody listens on: bind one, note it, close it.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(listener, $0, length); _ = getsockname(listener, $0, &length) }
-        }
-        close(listener)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let port = try Loopback.freePort()  // nobody listens on it
         let before = try git(["-C", path("a"), "for-each-ref"]).stdout
 
         for command in ["push", "pull"] {

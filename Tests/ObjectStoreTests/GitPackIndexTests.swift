@@ -19,25 +19,19 @@ final class GitPackIndexTests: GitTestCase {
         XCTAssertEqual(packs.count, 1)
         let index = try GitPackIndex(packPath: packs[0])
 
-        // verify-pack -v: "<id> <type> <size> <size in pack> <offset> [<depth> <base>]".
-        let listing = try run("/usr/bin/git", ["verify-pack", "-v", String(packs[0].dropLast(5)) + ".idx"]).lines
-        let rows = listing.compactMap { line -> (oid: GitOID, sizeInPack: UInt64, offset: UInt64)? in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 5, let oid = GitOID(hex: fields[0]), let stored = UInt64(fields[3]), let offset = UInt64(fields[4]) else { return nil }
-            return (oid, stored, offset)
-        }
+        let rows = try verifyPack(packs[0])
         XCTAssertEqual(rows.count, 602, "600 blobs, a tree and a commit")
         XCTAssertEqual(index.count, rows.count)
         for row in rows {
-            let position = try XCTUnwrap(index.position(of: row.oid), row.oid.hex)
-            XCTAssertEqual(index.id(at: position), row.oid)
-            XCTAssertEqual(index.offset(at: position), row.offset, row.oid.hex)
-            XCTAssertEqual(try index.end(at: position), row.offset + row.sizeInPack, row.oid.hex)
+            let position = try XCTUnwrap(index.position(of: row.id), row.id.hex)
+            XCTAssertEqual(index.id(at: position), row.id)
+            XCTAssertEqual(index.offset(at: position), UInt64(row.offset), row.id.hex)
+            XCTAssertEqual(try index.end(at: position), UInt64(row.offset + row.sizeInPack), row.id.hex)
         }
         // The full tables (built once the scans add up) agree with the lookups.
-        XCTAssertEqual(index.ids, rows.map(\.oid).sorted())
+        XCTAssertEqual(index.ids, rows.map(\.id).sorted())
         XCTAssertEqual(try index.ends.count, rows.count)
-        var absent = rows[0].oid.bytes
+        var absent = rows[0].id.bytes
         absent[19] ^= 0xFF
         XCTAssertNil(index.position(of: GitOID(bytes: absent)!))
         XCTAssertNil(index.position(of: GitOID(bytes: [UInt8](repeating: 0xFF, count: 20))!))

@@ -24,27 +24,19 @@ final class GitPackReuseTests: GitRemoteTestCase {
     /// Sizes of every pack in a repository, its packed objects and how many are deltas (stock git).
     private func packStats(_ repository: String) throws -> PackStats {
         var stats = PackStats()
-        let packDirectory = repository + "/objects/pack"
-        for name in try FileManager.default.contentsOfDirectory(atPath: packDirectory) where name.hasSuffix(".pack") {
-            let path = packDirectory + "/" + name
-            stats.bytes += try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-            let listing = try run("/usr/bin/git", ["verify-pack", "-v", path])
-            XCTAssertEqual(listing.status, 0, listing.stderr)
-            for line in listing.lines {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count >= 5, GitOID(hex: fields[0]) != nil else { continue }
-                stats.objects += 1
-                if fields.count >= 7 { stats.deltas += 1 }
-            }
+        for pack in GitPackIndex.packs(inRepository: repository) {
+            stats.bytes += try XCTUnwrap(FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int)
+            let objects = try verifyPack(pack)
+            stats.objects += objects.count
+            stats.deltas += objects.filter(\.isDelta).count
         }
         return stats
     }
 
+    /// Loose and packed objects of `repository`, by `git count-objects -v`.
     private func totalObjects(_ repository: String) throws -> Int {
-        let counts = try remoteGit(repository, "count-objects", "-v")
-        return counts.split(separator: "\n").reduce(0) { sum, line in
-            line.hasPrefix("count: ") || line.hasPrefix("in-pack: ") ? sum + Int(line.split(separator: " ")[1])! : sum
-        }
+        let counts = try countObjects(in: repository)
+        return try XCTUnwrap(counts["count"]) + XCTUnwrap(counts["in-pack"])
     }
 
     /// A bare remote that keeps every push as a pack (receive-pack unpacks small pushes otherwise).
@@ -132,8 +124,7 @@ final class GitPackReuseTests: GitRemoteTestCase {
         try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: nil, message: "test")
         try git("-c", "pack.compression=0", "gc", "--quiet")
         // Uncompressed, the text lies in the pack as is: change one character of it.
-        let packDirectory = repoPath + "/objects/pack"
-        let pack = packDirectory + "/" + (try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".pack") }))
+        let pack = try XCTUnwrap(GitPackIndex.packs(inRepository: repoPath).first)
         var bytes = try XCTUnwrap(FileManager.default.contents(atPath: pack))
         let at = try XCTUnwrap(bytes.range(of: Data("line 1000:".utf8))).lowerBound
         bytes[at] = UInt8(ascii: "L")

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ObjectStore
+import TestSupport
 
 /// A real `git daemon` on 127.0.0.1 serving every repository under `basePath`, pushes enabled.
 /// Started on a free port and stopped by its PID.
@@ -14,7 +15,7 @@ final class GitDaemon {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let daemon = Self.gitExecPath() + "/git-daemon"
         for _ in 0..<5 {
-            let port = try Self.freePort()
+            let port = try Loopback.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: daemon)
             process.arguments = ["--export-all", "--enable=receive-pack", "--base-path=\(basePath)", "--reuseaddr",
@@ -65,28 +66,11 @@ final class GitDaemon {
         return path.isEmpty ? "/usr/lib/git-core" : path
     }
 
-    /// A port the kernel just handed out and nobody holds now.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DaemonError(message: "socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw DaemonError(message: "bind 127.0.0.1:0: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     private static func waitUntilAccepting(port: Int, while process: Process) -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && process.isRunning {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = loopback(port: port)
+            var address = Loopback.address(port: port)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
@@ -95,14 +79,6 @@ final class GitDaemon {
             usleep(20_000)
         }
         return false
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 }
 

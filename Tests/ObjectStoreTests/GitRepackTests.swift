@@ -3,16 +3,6 @@ import XCTest
 @testable import ObjectStore
 
 final class GitRepackTests: GitTestCase {
-    /// `git count-objects -v` as a dictionary.
-    func countObjects() throws -> [String: Int] {
-        var counts = [String: Int]()
-        for line in try git("count-objects", "-v").lines {
-            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-            counts[parts[0]] = Int(parts[1])
-        }
-        return counts
-    }
-
     /// Every object reachable from any ref, by git's own reckoning.
     func gitReachable() throws -> Set<GitOID> {
         Set(try git("rev-list", "--objects", "--all").lines.map { try oid(String($0.prefix(40))) })
@@ -71,8 +61,9 @@ final class GitRepackTests: GitTestCase {
         XCTAssertEqual(counts["in-pack"], reachable.count)
         XCTAssertEqual(counts["prune-packable"], 0)
         XCTAssertEqual(counts["garbage"], 0)
-        let packs = try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").filter { $0.hasSuffix(".pack") }
-        XCTAssertEqual(try String(contentsOfFile: repoPath + "/objects/info/packs", encoding: .utf8), "P \(packs[0])\n\n")
+        let pack = try XCTUnwrap(GitPackIndex.packs(inRepository: repoPath).first)
+        XCTAssertEqual(try String(contentsOfFile: repoPath + "/objects/info/packs", encoding: .utf8),
+                       "P \(URL(fileURLWithPath: pack).lastPathComponent)\n\n")
 
         XCTAssertEqual(try repo.readBlob(bigBlob), big, "a packed blob still streams out whole")
         XCTAssertEqual(try repo.blobSize(bigBlob), big.count)
@@ -125,9 +116,12 @@ final class GitRepackTests: GitTestCase {
         XCTAssertEqual(try countObjects()["packs"], 0)
         XCTAssertEqual(try git("fsck", "--full").status, 0)
     }
-    /// A tree laid out like the catalog: every blob indexed under its content digest (the walk
-    /// meets that path first) and also under a meaningful path in a pack.
-    func catalogLikeCommit(noise: Int) throws -> (commit: GitOID, packs: GitOID, versions: [GitOID]) {
+
+    /// Commits, on the catalog ref, a tree laid out like the catalog: every blob indexed under its
+    /// content digest (the walk meets that path first) and also under a meaningful path in a pack;
+    /// two versions of one transcript among 40 unrelated blobs of about the same size. Returns the
+    /// `packs` subtree and the two versions.
+    func catalogLikeCommit() throws -> (packs: GitOID, versions: [GitOID]) {
         var stream = SHA256Digest.of(Array("seed".utf8)).bytes
         func bytes(_ count: Int) -> [UInt8] {
             var out = [UInt8]()
@@ -146,26 +140,23 @@ final class GitRepackTests: GitTestCase {
             return blob
         }
         let versions = [try add(first, as: "p1/transcript.jsonl"), try add(second, as: "p2/transcript.jsonl")]
-        for index in 0..<noise { _ = try add(bytes(64 * 1024 - 200 + index), as: "p\(index % 7)/noise-\(index).bin") }
+        for index in 0..<40 { _ = try add(bytes(64 * 1024 - 200 + index), as: "p\(index % 7)/noise-\(index).bin") }
         let tree = try repo.writeTree(paths: paths)
         let commit = try repo.createCommit(tree: tree, parents: [], message: "catalog\n", author: alice, sign: nil)
         try repo.updateReference("refs/gaitstore/catalog", to: commit, expected: nil, message: "catalog")
-        return (commit, try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
+        return (try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
     }
 
-    /// The delta bases `git verify-pack -v` reports: object -> base.
+    /// The delta bases of the blobs in the repository's packs, by `git verify-pack -v`: blob -> base.
     func deltaBases() throws -> [GitOID: GitOID] {
-        let pack = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: repoPath + "/objects/pack").first { $0.hasSuffix(".idx") })
-        var bases = [GitOID: GitOID]()
-        for line in try git("verify-pack", "-v", repoPath + "/objects/pack/" + pack).lines {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count == 7, fields[1] == "blob" { bases[try oid(String(fields[0]))] = try oid(String(fields[6])) }
-        }
-        return bases
+        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
+        return Dictionary(uniqueKeysWithValues: objects.compactMap { object in
+            object.type == "blob" ? object.base.map { (object.id, $0) } : nil
+        })
     }
 
     func testNamingTreesLetTheDeltaSearchFindVersionsOfTheSameFile() throws {
-        let (_, packs, versions) = try catalogLikeCommit(noise: 40)
+        let (packs, versions) = try catalogLikeCommit()
         try repo.repack(gracePeriod: 0)
         XCTAssertTrue(try deltaBases().isEmpty, "named by digests, the two versions sort apart and neither is a delta")
 

@@ -153,7 +153,7 @@ final class StoreBenchmarkTests: XCTestCase {
             try step(3) { _ = try store.repository.diffTrees(left!, right!) }
         }
         report("diff steps, %@ (median ms): %@", state,
-               steps.map { String(format: "%@ %.3f", $0.0, $0.1.sorted()[$0.1.count / 2]) }.joined(separator: ", "))
+               steps.map { String(format: "%@ %.3f", $0.0, $0.1.median) }.joined(separator: ", "))
     }
 
     private func report(_ format: String, _ arguments: CVarArg...) {
@@ -207,19 +207,19 @@ private struct BenchPack {
     }
 }
 
-/// Wall-clock samples of one operation, summarized by median, 95th percentile and minimum.
+/// Wall-clock samples of one operation, summarized by median, 95th percentile and minimum (the
+/// same median and percentile as the job benchmark's figures).
 private struct Timings {
     var seconds: [Double]
 
     static func measure(runs: Int, _ body: () throws -> Void) throws -> Timings {
         var seconds: [Double] = []
         for _ in 0..<runs { seconds.append(try timed(body)) }
-        return Timings(seconds: seconds.sorted())
+        return Timings(seconds: seconds)
     }
 
     var summary: String {
-        let median = seconds[seconds.count / 2]
-        let p95 = seconds[min(seconds.count - 1, seconds.count * 95 / 100)]
-        return String(format: "median %.3f ms, p95 %.3f ms, min %.3f ms (%d runs)", median * 1e3, p95 * 1e3, seconds[0] * 1e3, seconds.count)
+        String(format: "median %.3f ms, p95 %.3f ms, min %.3f ms (%d runs)",
+               seconds.median * 1e3, seconds.percentile(95) * 1e3, (seconds.min() ?? 0) * 1e3, seconds.count)
     }
 }
