@@ -21,7 +21,6 @@ final class GitPackIndex: @unchecked Sendable {
     /// Where the last entry ends: the pack's trailing checksum.
     private let dataEnd: UInt64
     private let lock = NSLock()
-    private var builtIDs: [GitOID]?
     private var builtOffsets: [UInt64]?
     private var builtEnds: [UInt64]?
     /// Entry ends found by a scan instead of the table; past a few, building the table is cheaper.
@@ -116,17 +115,7 @@ final class GitPackIndex: @unchecked Sendable {
         return next
     }
 
-    /// Every id, sorted.
-    var ids: [GitOID] {
-        lock.withLock {
-            if let builtIDs { return builtIDs }
-            let built = (0..<count).map(id(at:))
-            builtIDs = built
-            return built
-        }
-    }
-
-    /// Every entry's start, in the order of `ids`.
+    /// Every entry's start, by position.
     var offsets: [UInt64] {
         lock.withLock {
             if let builtOffsets { return builtOffsets }
@@ -138,7 +127,7 @@ final class GitPackIndex: @unchecked Sendable {
         }
     }
 
-    /// Every entry's end, in the order of `ids`.
+    /// Every entry's end, by position.
     var ends: [UInt64] {
         get throws {
             let starts = offsets
