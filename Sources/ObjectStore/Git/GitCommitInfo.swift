@@ -38,11 +38,14 @@ public enum GitCommitError: Error, CustomStringConvertible {
     /// git object text is NUL-terminated, so a NUL would silently cut the field short.
     case containsNUL(field: String)
     case notACommit(GitOID)
+    /// Commit text without the blank line that ends its headers, so a signature has no place.
+    case malformed
 
     public var description: String {
         switch self {
         case let .containsNUL(field): return "commit \(field) contains a NUL byte"
         case let .notACommit(oid): return "object \(oid) is not a commit"
+        case .malformed: return "commit text has no blank line after its headers"
         }
     }
 }

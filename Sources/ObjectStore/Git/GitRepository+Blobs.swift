@@ -50,6 +50,12 @@ extension GitRepository {
         return GitOID(oid)
     }
 
+    /// Stores `bytes` as a loose blob without libgit2 (see `GitLooseObjectWriter`): for the small
+    /// blobs written on every job event.
+    public func writeLooseBlob(_ bytes: [UInt8]) throws -> GitOID {
+        try looseWriter().write(.blob, bytes)
+    }
+
     /// Stores a blob of exactly `size` bytes that `produce` hands over in pieces, in bounded memory.
     ///
     /// git hashes the object header (`blob <size>`) first, so the size must be known up front;

@@ -39,10 +39,22 @@ extension GitRepository {
             guard !armored.utf8.contains(0) else { throw GitCommitError.containsNUL(field: "signature") }
             signature = armored
         }
-        var oid = git_oid()
-        try gitCheck(git_commit_create_with_signature(&oid, handle, payload.ptr, signature, nil),
-                     "write commit on tree \(tree)")
-        return GitOID(oid)
+        let content = Array(UnsafeRawBufferPointer(start: payload.ptr, count: payload.size))
+        return try looseWriter().write(.commit, try Self.commitText(content, signature: signature))
+    }
+
+    /// The commit text with `signature` as its `gpgsig` header, placed and continued as
+    /// `git_commit_create_with_signature` (and git) write it: after the other headers, each
+    /// further line indented by one space.
+    static func commitText(_ content: [UInt8], signature: String?) throws -> [UInt8] {
+        guard let signature else { return content }
+        guard let blank = content.firstRange(of: [0x0A, 0x0A]) else { throw GitCommitError.malformed }
+        var text = Array(content[...blank.lowerBound])
+        text += "gpgsig ".utf8
+        text += signature.utf8.flatMap { $0 == 0x0A ? [0x0A, 0x20] : [$0] }
+        text.append(0x0A)
+        text += content[(blank.lowerBound + 1)...]
+        return text
     }
 
     /// Tree, parents, message and identities of a commit.

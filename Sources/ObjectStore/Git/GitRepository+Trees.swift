@@ -23,6 +23,28 @@ extension GitRepository {
         return GitOID(oid)
     }
 
+    /// Writes one tree level as a loose object without libgit2 (see `GitLooseObjectWriter`), for
+    /// the small trees written once per job event. The entries' objects are not looked up: the
+    /// caller has just written them.
+    public func writeLooseTree(_ entries: [TreeEntry]) throws -> GitOID {
+        var seen = Set<String>()
+        for entry in entries {
+            guard TreeEntry.isValidName(entry.name) else { throw GitTreeError.invalidName(entry.name) }
+            guard seen.insert(entry.name).inserted else { throw GitTreeError.duplicateName(entry.name) }
+        }
+        // git's order: by name bytes, a tree's name compared as if it ended in `/`.
+        func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.mode == .tree ? [0x2F] : []) }
+        var body: [UInt8] = []
+        for entry in entries.sorted(by: { key($0).lexicographicallyPrecedes(key($1)) }) {
+            body += entry.mode.octal.utf8
+            body.append(0x20)
+            body += entry.name.utf8
+            body.append(0)
+            body += entry.oid.bytes
+        }
+        return try looseWriter().write(.tree, body)
+    }
+
     /// Writes a whole hierarchy from slash-separated paths (`a/b/c`) and returns the root tree.
     ///
     /// Directories are implied by the paths. An entry of mode `.tree` grafts an existing tree at

@@ -14,6 +14,7 @@ public final class GitRepository {
     private var cachedODB: OpaquePointer?
     /// The pack indexes, parsed on first use and kept with this handle (see `GitPackIndexCache`).
     private(set) lazy var packIndexes = GitPackIndexCache(gitDirectory: path)
+    private var cachedLooseWriter: GitLooseObjectWriter?
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -66,6 +67,14 @@ public final class GitRepository {
         cachedODB = nil
         git_repository_free(handle)
         handle = fresh!
+    }
+
+    /// The writer of small loose objects, made on first use and kept with this handle.
+    func looseWriter() throws -> GitLooseObjectWriter {
+        if let cachedLooseWriter { return cachedLooseWriter }
+        let writer = try GitLooseObjectWriter(objectsDirectory: path + "/objects")
+        cachedLooseWriter = writer
+        return writer
     }
 
     /// The object database, owned by this instance and freed with it.

@@ -15,6 +15,15 @@ public struct TreeEntry: Hashable, Sendable {
             }
         }
 
+        /// The mode as a tree object spells it.
+        var octal: String {
+            switch self {
+            case .blob: return "100644"
+            case .executable: return "100755"
+            case .tree: return "40000"
+            }
+        }
+
         init?(_ filemode: git_filemode_t) {
             switch filemode {
             case GIT_FILEMODE_BLOB: self = .blob
