@@ -19,8 +19,22 @@ final class JobStoredCheckpointsTests: XCTestCase {
         _ = try StoreSetup.initialize(at: path, key: nil, principal: "test@gaitstore")
         let store = try Store.open(at: path)
         let identity = try StoreIdentity.load(store: path)
+        var cacheMismatches: [String] = []
         func run(_ command: JobCommand, lease: String? = nil) throws -> JobBranch.Tip? {
-            try JobService.run(command, jobID: "splice", presentedLease: lease, store: store, identity: identity)
+            let tip = try JobService.run(command, jobID: "splice", presentedLease: lease, store: store, identity: identity)
+            // The tip this process keeps for its next append is what reading the commit gives.
+            if let commit = tip?.commit {
+                let read = try JobBranch.appendTip(commit, in: store.repository)
+                if let kept = JobTipCache.shared.tip(commit) {
+                    if kept.state != read.state || kept.storedCheckpoints != read.storedCheckpoints || kept.event != read.event
+                        || kept.lease != read.lease {
+                        cacheMismatches.append("revision \(read.state.revision)")
+                    }
+                } else {
+                    cacheMismatches.append("revision \(read.state.revision) not kept")
+                }
+            }
+            return tip
         }
 
         _ = try run(.submit(actor: "alice", fingerprint: "envfp:test"))
@@ -72,6 +86,7 @@ final class JobStoredCheckpointsTests: XCTestCase {
         XCTAssertEqual(position, history.count)
         XCTAssertEqual(mismatches, [], "revisions whose state blob is not the full path's bytes")
         XCTAssertEqual(try JobService.verify("splice", store: store), [])
+        XCTAssertEqual(cacheMismatches, [], "kept tips that differ from the store's")
 
         // The appends read the tip the stored way: the whole of it, not a fallback.
         let tip = try Job.State.decodeForAppend(try XCTUnwrap(written.last))
@@ -109,6 +124,14 @@ final class JobStoredCheckpointsTests: XCTestCase {
             full.checkpoints += next.checkpoints
             XCTAssertEqual(utf8Text(try next.canonicalJSON(after: read.stored)), utf8Text(try CanonicalJSON.encode(full.json)),
                            "trial \(trial): one checkpoint appended")
+            // What an appending writer keeps is what reading its bytes back gives.
+            for candidate in [read.state, next] {
+                let written = try candidate.encodedForAppend(after: read.stored)
+                XCTAssertTrue(written.bytes == (try candidate.canonicalJSON(after: read.stored)), "trial \(trial): bytes")
+                let readBack = try Job.State.decodeForAppend(written.bytes)
+                XCTAssertEqual(written.readBack.state, readBack.state, "trial \(trial)")
+                XCTAssertTrue(written.readBack.stored == readBack.stored, "trial \(trial): stored checkpoints")
+            }
         }
     }
 

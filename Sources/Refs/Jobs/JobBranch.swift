@@ -153,13 +153,15 @@ public enum JobBranch {
         let lock = JobWriterLock(store: store.path, ref: ref)
         defer { lock.release() }
         for attempt in 0..<maxAttempts {
-            let current = try repository.resolveReference(ref).map { try appendTip($0, in: repository) }
+            let current = try repository.resolveReference(ref).map { try JobTipCache.shared.tip($0) ?? appendTip($0, in: repository) }
             guard let change = try mutate(current) else { return current }
-            var tree = TreeUpserts()
-            tree.put(stateFile, try repository.writeBlob(try change.state.canonicalJSON(after: change.storedCheckpoints)), .blob)
-            tree.put(eventFile, try repository.writeBlob(try CanonicalJSON.encode(change.event.json)), .blob)
-            if let lease = change.lease { tree.put(leaseFile, try repository.writeBlob(try CanonicalJSON.encode(lease)), .blob) }
-            let treeID = try repository.applying(tree, to: nil)
+            let state = try change.state.encodedForAppend(after: change.storedCheckpoints)
+            let event = try CanonicalJSON.encode(change.event.json)
+            let lease = try change.lease.map(CanonicalJSON.encode)
+            var files = [TreeEntry(name: stateFile, oid: try repository.writeLooseBlob(state.bytes), mode: .blob),
+                         TreeEntry(name: eventFile, oid: try repository.writeLooseBlob(event), mode: .blob)]
+            if let lease { files.append(TreeEntry(name: leaseFile, oid: try repository.writeLooseBlob(lease), mode: .blob)) }
+            let treeID = try repository.writeLooseTree(files)
             let message = "\(change.event.type) \(jobID) revision \(change.event.revision)\n"
             let commit = try repository.createCommit(tree: treeID, parents: current.map { [$0.commit] } ?? [], message: message,
                                                      author: identity.signature(), sign: identity.signCommit)
@@ -169,6 +171,13 @@ public enum JobBranch {
             do {
                 try repository.updateReference(ref, to: commit, expected: current?.commit, message: message)
                 try Durability.syncFileSystem(containing: store.path)
+                // What `appendTip` would read back from the files just written (the event has landed:
+                // a failure here only leaves the next append to read them).
+                if let written = try? Tip(commit: commit, state: state.readBack.state, storedCheckpoints: state.readBack.stored,
+                                          event: Job.Event.decode(JSONParser.parse(event), strict: true),
+                                          lease: lease.map { try JSONParser.parse($0) }) {
+                    JobTipCache.shared.remember(written, replacing: current?.commit)
+                }
                 return Tip(commit: commit, state: change.state, storedCheckpoints: change.storedCheckpoints, event: change.event,
                            lease: change.lease)
             } catch let error as GitRefUpdateError {

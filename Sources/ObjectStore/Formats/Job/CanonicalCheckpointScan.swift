@@ -28,6 +28,15 @@ enum CanonicalCheckpointScan {
         }
     }
 
+    /// Type counts of comma-separated checkpoint elements, as `split` counts them; nil unless each
+    /// is exactly in canonical form.
+    static func typeCounts(ofElements bytes: [UInt8]) -> [[UInt8]: Int]? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var elements = Scanner(input: buffer)
+            return elements.checkpoints(until: buffer.count)
+        }
+    }
+
     private struct Scanner {
         let input: UnsafeBufferPointer<UInt8>
         var index: Int

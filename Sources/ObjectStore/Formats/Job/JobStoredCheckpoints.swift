@@ -30,6 +30,13 @@ extension Job {
             typeCounts[Array(type.utf8), default: 0]
         }
 
+        /// These followed by `elements` (`,`-led canonical checkpoints, already checked).
+        func appending(elements more: [UInt8], typeCounts moreCounts: [[UInt8]: Int]) -> StoredCheckpoints {
+            guard !more.isEmpty else { return self }
+            let joined = elements.isEmpty ? Array(more.dropFirst()) : elements + more
+            return StoredCheckpoints(elements: joined, typeCounts: typeCounts.merging(moreCounts, uniquingKeysWith: +))
+        }
+
         /// Every stored checkpoint, decoded strictly: for readers that need them, not for appends.
         public func decoded() throws -> [Checkpoint] {
             guard count > 0 else { return [] }
@@ -58,24 +65,57 @@ extension Job.State {
     /// `CanonicalJSON.encode` of the state holding all of them.
     public func canonicalJSON(after stored: Job.StoredCheckpoints) throws -> [UInt8] {
         guard stored.count > 0 else { return try CanonicalJSON.encode(json) }
-        // Encoded with one placeholder checkpoint whose bytes are then replaced by the stored
-        // elements (and a comma when own checkpoints follow). The placeholder's canonical form
-        // occurs once: its id is not one a stored or new checkpoint can have.
+        let placed = try placeholderEncoding()
+        return Self.splice(stored.elements, into: placed)
+    }
+
+    /// `canonicalJSON(after:)`, and what `decodeForAppend` reads back from those bytes, found
+    /// without reading `stored` again: only this state's own checkpoints are checked, as the scan
+    /// checks each element, and joined to the stored ones. A writer that keeps the result starts
+    /// its next append at a cost that does not grow with the job.
+    public func encodedForAppend(after stored: Job.StoredCheckpoints) throws
+        -> (bytes: [UInt8], readBack: (state: Job.State, stored: Job.StoredCheckpoints)) {
+        guard stored.count > 0 else {
+            let bytes = try CanonicalJSON.encode(json)
+            return (bytes, try Job.State.decodeForAppend(bytes))
+        }
+        let placed = try placeholderEncoding()
+        let bytes = Self.splice(stored.elements, into: placed)
+        // After the placeholder come this state's own checkpoints, each behind a comma, then `]`.
+        let own = try checkpoints.map { try CanonicalJSON.encode($0.json) }
+        let ownBytes = own.flatMap { [UInt8(ascii: ",")] + $0 }
+        let ownEnd = placed.marker.upperBound + ownBytes.count
+        guard placed.encoded[placed.marker.upperBound..<ownEnd].elementsEqual(ownBytes),
+              let added = CanonicalCheckpointScan.typeCounts(ofElements: Array(ownBytes.dropFirst())) else {
+            return (bytes, try Job.State.decodeForAppend(bytes))
+        }
+        let head = Array(placed.encoded[..<placed.marker.lowerBound]) + placed.encoded[ownEnd...]
+        let state = try Job.State.decode(JSONParser.parse(head), strict: true)
+        return (bytes, (state, stored.appending(elements: ownBytes, typeCounts: added)))
+    }
+
+    private static func splice(_ elements: [UInt8], into placed: (encoded: [UInt8], marker: Range<Int>)) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(placed.encoded.count + elements.count)
+        out += placed.encoded[..<placed.marker.lowerBound]
+        out += elements
+        out += placed.encoded[placed.marker.upperBound...]
+        return out
+    }
+
+    /// This state encoded with one placeholder checkpoint before its own, and where the
+    /// placeholder's bytes are. Its canonical form occurs once: its id is not one a stored or new
+    /// checkpoint can have.
+    private func placeholderEncoding() throws -> (encoded: [UInt8], marker: Range<Int>) {
         var placeholder = Job.Checkpoint()
         placeholder.checkpointID = "\u{1}stored"
         var withPlaceholder = self
         withPlaceholder.checkpoints.insert(placeholder, at: 0)
         let encoded = try CanonicalJSON.encode(withPlaceholder.json)
-        let marker = try CanonicalJSON.encode(placeholder.json)
-        guard let range = encoded.firstRange(of: marker) else {
+        guard let range = encoded.firstRange(of: try CanonicalJSON.encode(placeholder.json)) else {
             throw FormatError.invalid("job state \(jobID): stored checkpoints could not be placed")
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(encoded.count + stored.elements.count)
-        out += encoded[..<range.lowerBound]
-        out += stored.elements
-        out += encoded[range.upperBound...]
-        return out
+        return (encoded, range)
     }
 
     /// This state with `stored`'s checkpoints decoded and put before its own.
