@@ -4,11 +4,7 @@ extension GitRepository {
     /// Writes one tree level from `entries` (any order) and returns its id. Every entry's object
     /// must already exist with a matching type; subtrees are written first by the caller.
     public func writeTree(_ entries: [TreeEntry]) throws -> GitOID {
-        var seen = Set<String>()
-        for entry in entries {
-            guard TreeEntry.isValidName(entry.name) else { throw GitTreeError.invalidName(entry.name) }
-            guard seen.insert(entry.name).inserted else { throw GitTreeError.duplicateName(entry.name) }
-        }
+        try Self.checkNames(entries)
         var builder: OpaquePointer?
         try gitCheck(git_treebuilder_new(&builder, handle, nil), "start tree")
         defer { git_treebuilder_free(builder) }
@@ -27,11 +23,7 @@ extension GitRepository {
     /// the small trees written once per job event. The entries' objects are not looked up: the
     /// caller has just written them.
     public func writeLooseTree(_ entries: [TreeEntry]) throws -> GitOID {
-        var seen = Set<String>()
-        for entry in entries {
-            guard TreeEntry.isValidName(entry.name) else { throw GitTreeError.invalidName(entry.name) }
-            guard seen.insert(entry.name).inserted else { throw GitTreeError.duplicateName(entry.name) }
-        }
+        try Self.checkNames(entries)
         // git's order: by name bytes, a tree's name compared as if it ended in `/`.
         func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.mode == .tree ? [0x2F] : []) }
         var body: [UInt8] = []
@@ -43,6 +35,15 @@ extension GitRepository {
             body += entry.oid.bytes
         }
         return try looseWriter().write(.tree, body)
+    }
+
+    /// Throws unless every name is a valid path component, used once.
+    private static func checkNames(_ entries: [TreeEntry]) throws {
+        var seen = Set<String>()
+        for entry in entries {
+            guard TreeEntry.isValidName(entry.name) else { throw GitTreeError.invalidName(entry.name) }
+            guard seen.insert(entry.name).inserted else { throw GitTreeError.duplicateName(entry.name) }
+        }
     }
 
     /// Writes a whole hierarchy from slash-separated paths (`a/b/c`) and returns the root tree.

@@ -15,14 +15,8 @@ public struct TreeEntry: Hashable, Sendable {
             }
         }
 
-        /// The mode as a tree object spells it.
-        var octal: String {
-            switch self {
-            case .blob: return "100644"
-            case .executable: return "100755"
-            case .tree: return "40000"
-            }
-        }
+        /// The mode as a tree object spells it (`100644`, `100755`, `40000`).
+        var octal: String { String(filemode.rawValue, radix: 8) }
 
         init?(_ filemode: git_filemode_t) {
             switch filemode {
