@@ -52,7 +52,7 @@ extension Job.State {
     /// Decodes a stored state for an append: every member strictly, as `decode` does, except the
     /// checkpoints, which stay encoded in `stored` and precede `state.checkpoints` (empty here).
     /// A state whose checkpoints are not exactly in canonical form is decoded in full instead, so
-    /// `canonicalJSON(after:)` of the result always writes what the full path would.
+    /// `encodedForAppend(after:)` of the result always writes what the full path would.
     public static func decodeForAppend(_ bytes: [UInt8]) throws -> (state: Job.State, stored: Job.StoredCheckpoints) {
         if let split = CanonicalCheckpointScan.split(bytes) {
             let head = try decode(JSONParser.parse(split.head), strict: true)
@@ -61,61 +61,37 @@ extension Job.State {
         return (try decode(JSONParser.parse(bytes), strict: true), .empty)
     }
 
-    /// The canonical JSON of this state with `stored`'s checkpoints before its own: byte for byte
-    /// `CanonicalJSON.encode` of the state holding all of them.
-    public func canonicalJSON(after stored: Job.StoredCheckpoints) throws -> [UInt8] {
-        guard stored.count > 0 else { return try CanonicalJSON.encode(json) }
-        let placed = try placeholderEncoding()
-        return Self.splice(stored.elements, into: placed)
-    }
-
-    /// `canonicalJSON(after:)`, and what `decodeForAppend` reads back from those bytes, found
-    /// without reading `stored` again: only this state's own checkpoints are checked, as the scan
-    /// checks each element, and joined to the stored ones. A writer that keeps the result starts
-    /// its next append at a cost that does not grow with the job.
+    /// The canonical JSON of this state with `stored`'s checkpoints before its own (byte for byte
+    /// `CanonicalJSON.encode` of the state holding all of them), and what `decodeForAppend` reads
+    /// back from those bytes, found without reading `stored` again: only this state's own
+    /// checkpoints are checked, as the scan checks each element, and joined to the stored ones. A
+    /// writer that keeps the read-back starts its next append at a cost that does not grow with the job.
     public func encodedForAppend(after stored: Job.StoredCheckpoints) throws
         -> (bytes: [UInt8], readBack: (state: Job.State, stored: Job.StoredCheckpoints)) {
-        guard stored.count > 0 else {
-            let bytes = try CanonicalJSON.encode(json)
-            return (bytes, try Job.State.decodeForAppend(bytes))
-        }
-        let placed = try placeholderEncoding()
-        let bytes = Self.splice(stored.elements, into: placed)
-        // After the placeholder come this state's own checkpoints, each behind a comma, then `]`.
-        let own = try checkpoints.map { try CanonicalJSON.encode($0.json) }
-        let ownBytes = own.flatMap { [UInt8(ascii: ",")] + $0 }
-        let ownEnd = placed.marker.upperBound + ownBytes.count
-        guard placed.encoded[placed.marker.upperBound..<ownEnd].elementsEqual(ownBytes),
-              let added = CanonicalCheckpointScan.typeCounts(ofElements: Array(ownBytes.dropFirst())) else {
-            return (bytes, try Job.State.decodeForAppend(bytes))
-        }
-        let head = Array(placed.encoded[..<placed.marker.lowerBound]) + placed.encoded[ownEnd...]
-        let state = try Job.State.decode(JSONParser.parse(head), strict: true)
-        return (bytes, (state, stored.appending(elements: ownBytes, typeCounts: added)))
-    }
-
-    private static func splice(_ elements: [UInt8], into placed: (encoded: [UInt8], marker: Range<Int>)) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(placed.encoded.count + elements.count)
-        out += placed.encoded[..<placed.marker.lowerBound]
-        out += elements
-        out += placed.encoded[placed.marker.upperBound...]
-        return out
-    }
-
-    /// This state encoded with one placeholder checkpoint before its own, and where the
-    /// placeholder's bytes are. Its canonical form occurs once: its id is not one a stored or new
-    /// checkpoint can have.
-    private func placeholderEncoding() throws -> (encoded: [UInt8], marker: Range<Int>) {
+        // Encoded with one placeholder checkpoint before its own, each of those behind a comma:
+        // canonical JSON is compositional, so the stored elements go where the placeholder was.
+        // The placeholder's canonical form occurs once: its id is not one a checkpoint can have.
         var placeholder = Job.Checkpoint()
         placeholder.checkpointID = "\u{1}stored"
         var withPlaceholder = self
         withPlaceholder.checkpoints.insert(placeholder, at: 0)
         let encoded = try CanonicalJSON.encode(withPlaceholder.json)
-        guard let range = encoded.firstRange(of: try CanonicalJSON.encode(placeholder.json)) else {
+        let ownBytes = try checkpoints.flatMap { [UInt8(ascii: ",")] + (try CanonicalJSON.encode($0.json)) }
+        guard let marker = encoded.firstRange(of: try CanonicalJSON.encode(placeholder.json)),
+              encoded[marker.upperBound...].starts(with: ownBytes) else {
             throw FormatError.invalid("job state \(jobID): stored checkpoints could not be placed")
         }
-        return (encoded, range)
+        let head = (before: encoded[..<marker.lowerBound], after: encoded[(marker.upperBound + ownBytes.count)...])
+        let counts = CanonicalCheckpointScan.typeCounts(ofElements: Array(ownBytes.dropFirst()))
+        // Without counts (a checkpoint the scan would not keep encoded) only `all.elements` is used.
+        let all = stored.appending(elements: ownBytes, typeCounts: counts ?? [:])
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(head.before.count + all.elements.count + head.after.count)
+        bytes += head.before
+        bytes += all.elements
+        bytes += head.after
+        guard counts != nil else { return (bytes, try Job.State.decodeForAppend(bytes)) }
+        return (bytes, (try Job.State.decode(JSONParser.parse(Array(head.before + head.after)), strict: true), all))
     }
 
     /// This state with `stored`'s checkpoints decoded and put before its own.
