@@ -54,15 +54,7 @@ package enum SmallFile {
         do {
             defer { close(fd) }
             guard fchmod(fd, mode) == 0 else { throw Failure.system(operation: "chmod", code: errno) }
-            var written = 0
-            while written < bytes.count {
-                let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure.system(operation: "write", code: errno)
-                }
-                written += n
-            }
+            if let code = bytes.withUnsafeBytes({ writeAll(fd, $0) }) { throw Failure.system(operation: "write", code: code) }
             guard fsync(fd) == 0 else { throw Failure.system(operation: "fsync", code: errno) }
         }
         guard rename(temporary, path) == 0 else { throw Failure.system(operation: "rename", code: errno) }

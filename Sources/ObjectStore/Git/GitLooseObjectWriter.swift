@@ -105,28 +105,12 @@ final class GitLooseObjectWriter {
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         }
         guard fd >= 0 else { throw GitLooseObjectError.file(operation: "create", path: temporary, errno: errno) }
-        var failure = writeAll(bytes, to: fd).map { GitLooseObjectError.file(operation: "write", path: temporary, errno: $0) }
+        var failure = bytes.withUnsafeBytes { writeAll(fd, $0) }.map { GitLooseObjectError.file(operation: "write", path: temporary, errno: $0) }
         if close(fd) != 0 && failure == nil { failure = .file(operation: "close", path: temporary, errno: errno) }
         if failure == nil && rename(temporary, path) != 0 { failure = .file(operation: "rename to", path: path, errno: errno) }
         if let failure {
             unlink(temporary)
             throw failure
         }
-    }
-}
-
-/// Writes all of `bytes` to `fd`; the errno of a failure, or nil.
-private func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
     }
 }

@@ -71,14 +71,6 @@ enum ZipPOSIX {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n >= 0 {
-                done += n
-            } else if errno != EINTR {
-                throw ZipError.io(path: path, operation: "write", reason: reason(errno))
-            }
-        }
+        if let code = ObjectStore.writeAll(fd, bytes) { throw ZipError.io(path: path, operation: "write", reason: reason(code)) }
     }
 }
