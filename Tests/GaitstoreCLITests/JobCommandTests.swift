@@ -151,6 +151,19 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try gs(["fsck"]).status, 0)
     }
 
+    /// A disk that refuses the write is an I/O failure (exit 1), and the job is not created.
+    func testARefusedObjectWriteExitsOneAndLeavesNoJob() throws {
+        // Every loose object's fan-out directory is a file, so no object can be written.
+        for byte in 0...255 {
+            XCTAssertTrue(FileManager.default.createFile(atPath: path("store") + "/objects/" + String(format: "%02x", byte), contents: Data()))
+        }
+        let submit = try gs(["job", "submit", "--id", "refused"])
+        XCTAssertEqual(submit.status, 1, submit.stderr)
+        XCTAssertTrue(submit.stderr.contains("Not a directory"), submit.stderr)
+        XCTAssertEqual(submit.stderr.split(separator: "\n").count, 1, submit.stderr)
+        XCTAssertEqual(try gs(["job", "list"]).stdout, "")
+    }
+
     func testFsckFindsATamperedSnapshot() throws {
         XCTAssertEqual(try gs(["job", "submit", "--id", "t"]).status, 0)
         XCTAssertEqual(try gs(["job", "pause", "t"]).status, 0)

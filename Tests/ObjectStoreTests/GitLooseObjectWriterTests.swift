@@ -48,15 +48,34 @@ final class GitLooseObjectWriterTests: GitTestCase {
         }
     }
 
-    /// An object already loose is not written again: the file stays the one first written.
-    func testAnExistingObjectIsLeftAsItIs() throws {
+    /// An object already loose is not written again, but its time is refreshed, as git does, so
+    /// that gc's grace period for unreachable objects counts from the latest write.
+    func testAnExistingObjectIsFreshenedNotRewritten() throws {
         let content = Array("same".utf8)
         let id = try repo.writeLooseBlob(content)
         let path = repoPath + "/objects/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2)
         let inode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int)
+        let weekAgo = Date(timeIntervalSinceNow: -7 * 86_400)
+        try FileManager.default.setAttributes([.modificationDate: weekAgo], ofItemAtPath: path)
         XCTAssertEqual(try repo.writeLooseBlob(content), id)
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int, inode)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual(attributes[.systemFileNumber] as? Int, inode)
+        XCTAssertGreaterThan(try XCTUnwrap(attributes[.modificationDate] as? Date), weekAgo.addingTimeInterval(86_400))
         XCTAssertEqual(try temporaryFiles(), [])
+    }
+
+    /// A write the filesystem refuses is an OS-class error (the CLI's exit 1), naming the file.
+    func testARefusedWriteIsAnOSError() throws {
+        for byte in 0...255 {
+            XCTAssertTrue(FileManager.default.createFile(atPath: repoPath + "/objects/" + Hex.encode([UInt8(byte)]), contents: Data()))
+        }
+        XCTAssertThrowsError(try repo.writeLooseBlob(Array("x".utf8))) { error in
+            let gitError = error as? GitError
+            XCTAssertEqual(gitError?.isIOFailure, true, "\(error)")
+            XCTAssertEqual(gitError?.isDamagedObject, false, "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("create \(repoPath!)/objects/"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix(": Not a directory"), "\(error)")
+        }
     }
 
     func testASignatureNeedsTheBlankLineAfterTheHeaders() throws {

@@ -1,5 +1,5 @@
+import CGit2
 import CZlib
-import Crypto
 
 #if canImport(Glibc)
 import Glibc
@@ -7,32 +7,23 @@ import Glibc
 import Darwin
 #endif
 
-/// Why a loose object could not be written.
-public enum GitLooseObjectError: Error, CustomStringConvertible {
-    case zlib(code: Int32)
-    case file(operation: String, path: String, errno: Int32)
-
-    public var description: String {
-        switch self {
-        case let .zlib(code): return "compress loose object: zlib error \(code)"
-        case let .file(operation, path, code): return "\(operation) \(path): \(String(cString: strerror(code)))"
-        }
-    }
-}
-
 /// Writes small objects as loose files, byte for byte in git's format (`objects/ab/cdef…`: the
-/// zlib stream of `<type> <size>\0<body>`), for job appends: three or four objects of a few
-/// hundred bytes per event, where libgit2's writer spends more than the writing itself.
+/// zlib stream of `<type> <size>\0<body>`), for job appends: four objects per event (five with a
+/// lease), most of a few hundred bytes, where libgit2's writer spent more than the writing itself.
 ///
 /// Why not `git_odb_write`: per object it asks every backend whether the object exists (reading
 /// a loose header, searching the packs), creates the fan-out directory whether it exists or not,
-/// sets up a fresh zlib stream (256 KB allocated, its hash table cleared) and finishes with
-/// link+unlink. Here one zlib stream is reset per object, existence is one `stat` of the loose
-/// path, and the file is renamed into place. An object also held in a pack gets a loose copy,
+/// allocates a fresh zlib stream (256 KB) and finishes with link+unlink. Here one zlib stream is
+/// reset per object (which still clears its hash table), existence is one `utimensat` of the
+/// loose path, and the file is renamed into place. An object also held in a pack gets a loose copy,
 /// which git tolerates and `gc` drops. Level 1 is git's own default for loose objects.
 ///
-/// No `fsync`: callers sync the filesystem before a ref names what they wrote, as for libgit2's
-/// writes. One writer per repository handle, so one thread.
+/// An object already loose has its time refreshed, as git and libgit2 do, so that `gc`'s grace
+/// period for unreachable objects counts from this write (a lost race's objects written again).
+/// Failures are OS-class `GitError`s, like libgit2's own write failures (the CLI's exit 1).
+///
+/// No `fsync`: callers sync the filesystem after their writes and before a ref names them (job
+/// appends, catalog commits, pull). One writer per repository handle, so one thread.
 final class GitLooseObjectWriter {
     enum Kind: String {
         case blob, tree, commit
@@ -48,7 +39,7 @@ final class GitLooseObjectWriter {
         let rc = deflateInit_(stream, 1, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard rc == Z_OK else {
             stream.deallocate()
-            throw GitLooseObjectError.zlib(code: rc)
+            throw Self.failure("compress loose object", "zlib error \(rc)")
         }
     }
 
@@ -59,23 +50,21 @@ final class GitLooseObjectWriter {
 
     /// Stores `body` as an object of `kind` unless it is already loose, and returns its id.
     func write(_ kind: Kind, _ body: [UInt8]) throws -> GitOID {
-        let header = Array("\(kind.rawValue) \(body.count)\0".utf8)
-        var sha1 = Insecure.SHA1()
-        sha1.update(data: header)
-        sha1.update(data: body)
-        let id = GitOID(bytes: Array(sha1.finalize()))!
+        var hasher = GitObjectHasher(type: kind.rawValue, size: body.count)
+        body.withUnsafeBytes { hasher.update($0) }
+        let id = hasher.finalize()
         let hex = id.hex
         let directory = objectsDirectory + "/" + hex.prefix(2)
         let path = directory + "/" + hex.dropFirst(2)
-        var status = stat()
-        if stat(path, &status) == 0 { return id }
-        try store(try compress(header, body), at: path, in: directory)
+        // Already loose: refresh its time instead (when that fails, write it again).
+        if utimensat(AT_FDCWD, path, nil, 0) == 0 { return id }
+        try store(try compress(GitObjectHasher.header(type: kind.rawValue, size: body.count), body), at: path, in: directory)
         return id
     }
 
     private func compress(_ header: [UInt8], _ body: [UInt8]) throws -> [UInt8] {
         var rc = deflateReset(stream)
-        guard rc == Z_OK else { throw GitLooseObjectError.zlib(code: rc) }
+        guard rc == Z_OK else { throw Self.failure("compress loose object", "zlib error \(rc)") }
         let capacity = Int(deflateBound(stream, UInt(header.count + body.count))) + 16
         return try [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
             stream.pointee.next_out = out.baseAddress
@@ -88,7 +77,7 @@ final class GitLooseObjectWriter {
                 }
             }
             // deflateBound covers the whole stream, so one Z_FINISH call completes it.
-            guard rc == Z_STREAM_END else { throw GitLooseObjectError.zlib(code: rc) }
+            guard rc == Z_STREAM_END else { throw Self.failure("compress loose object", "zlib error \(rc)") }
             count = capacity - Int(stream.pointee.avail_out)
         }
     }
@@ -99,18 +88,24 @@ final class GitLooseObjectWriter {
         let temporary = directory + "/tmp_obj_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         if fd < 0 && errno == ENOENT {
-            if mkdir(directory, 0o777) != 0 && errno != EEXIST {
-                throw GitLooseObjectError.file(operation: "create directory", path: directory, errno: errno)
-            }
+            if mkdir(directory, 0o777) != 0 && errno != EEXIST { throw Self.failure("create directory \(directory)", errno) }
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         }
-        guard fd >= 0 else { throw GitLooseObjectError.file(operation: "create", path: temporary, errno: errno) }
-        var failure = bytes.withUnsafeBytes { writeAll(fd, $0) }.map { GitLooseObjectError.file(operation: "write", path: temporary, errno: $0) }
-        if close(fd) != 0 && failure == nil { failure = .file(operation: "close", path: temporary, errno: errno) }
-        if failure == nil && rename(temporary, path) != 0 { failure = .file(operation: "rename to", path: path, errno: errno) }
+        guard fd >= 0 else { throw Self.failure("create \(temporary)", errno) }
+        var failure = bytes.withUnsafeBytes { writeAll(fd, $0) }.map { Self.failure("write \(temporary)", $0) }
+        if close(fd) != 0 && failure == nil { failure = Self.failure("close \(temporary)", errno) }
+        if failure == nil && rename(temporary, path) != 0 { failure = Self.failure("rename to \(path)", errno) }
         if let failure {
             unlink(temporary)
             throw failure
         }
+    }
+
+    private static func failure(_ operation: String, _ code: Int32) -> GitError {
+        failure(operation, String(cString: strerror(code)))
+    }
+
+    private static func failure(_ operation: String, _ message: String) -> GitError {
+        GitError(code: GIT_ERROR.rawValue, klass: Int32(GIT_ERROR_OS.rawValue), message: message, operation: operation)
     }
 }

@@ -1,4 +1,5 @@
 import CGit2
+import Crypto
 
 /// A git object id: the SHA-1 that names a blob, tree, commit or tag.
 ///
@@ -49,4 +50,20 @@ extension GitOID {
         var oid = raw
         return try withUnsafePointer(to: &oid, body)
     }
+}
+
+/// git's id of an object: the SHA-1 of the header `<type> <size>\0` and then the content, which
+/// may come in pieces.
+struct GitObjectHasher {
+    private var sha1 = Insecure.SHA1()
+
+    static func header(type: String, size: Int) -> [UInt8] { Array("\(type) \(size)\0".utf8) }
+
+    init(type: String, size: Int) {
+        sha1.update(data: Self.header(type: type, size: size))
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) { sha1.update(bufferPointer: bytes) }
+
+    func finalize() -> GitOID { GitOID(bytes: Array(sha1.finalize()))! }
 }

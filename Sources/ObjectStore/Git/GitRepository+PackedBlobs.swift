@@ -65,13 +65,12 @@ extension GitRepository {
     /// as with a streamed loose object, the check ends when the content does: `body` has seen the
     /// bytes by the time a mismatch is known.
     func streamPackedBlob(_ blob: GitPackedBlob, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var sha1 = Insecure.SHA1()
-        sha1.update(data: Array("blob \(blob.size)\0".utf8))
+        var hasher = GitObjectHasher(type: "blob", size: Int(blob.size))
         try blob.inflate { chunk in
-            sha1.update(bufferPointer: chunk)
+            hasher.update(chunk)
             try body(chunk)
         }
-        let actual = GitOID(bytes: Array(sha1.finalize()))!
+        let actual = hasher.finalize()
         guard actual == blob.oid else {
             throw GitError(code: GIT_ERROR.rawValue, klass: Int32(GIT_ERROR_ODB.rawValue),
                            message: "object hash mismatch: its content in \(blob.packPath) hashes to \(actual)",
