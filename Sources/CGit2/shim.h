@@ -1,14 +1,8 @@
 #include <git2.h>
 #include <git2/sys/transport.h>
 
-/* git_libgit2_opts() is variadic and Swift cannot call variadic C functions. These wrappers fix
-   the shapes gaitstore needs. First, an option that takes a single int, such as
-   GIT_OPT_ENABLE_FSYNC_GITDIR. */
-static inline int gaitstore_git_libgit2_opts_int(int option, int value) {
-    return git_libgit2_opts(option, value);
-}
-
-/* GIT_OPT_SET_CACHE_OBJECT_LIMIT, which takes an object type and a size in bytes. */
+/* git_libgit2_opts() is variadic and Swift cannot call variadic C functions. This wrapper fixes
+   the shape gaitstore needs: GIT_OPT_SET_CACHE_OBJECT_LIMIT, an object type and a size in bytes. */
 static inline int gaitstore_git_libgit2_opts_cache_object_limit(git_object_t type, size_t size) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
 }

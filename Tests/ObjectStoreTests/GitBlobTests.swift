@@ -84,11 +84,4 @@ final class GitBlobTests: GitTestCase {
         XCTAssertNil(GitOID(hex: String(hex.dropLast()) + "g"))
         XCTAssertNil(GitOID(bytes: [1, 2, 3]))
     }
-
-    func testSynchronousWritesCanBeSwitchedOnAndOff() throws {
-        try GitRepository.setSynchronousWrites(true)
-        defer { try? GitRepository.setSynchronousWrites(false) }
-        let oid = try repo.writeBlob(Array("durable\n".utf8))
-        XCTAssertEqual(try git("cat-file", "blob", oid.hex).text, "durable\n")
-    }
 }

@@ -46,17 +46,6 @@ public final class GitRepository {
         return GitRepository(handle: handle!)
     }
 
-    /// Makes libgit2 `fsync` every file it writes in any git directory (objects, packs, refs),
-    /// so a crash cannot leave a ref pointing at data that never reached the disk.
-    ///
-    /// Process-wide (`GIT_OPT_ENABLE_FSYNC_GITDIR`) and off by default, because it slows loose
-    /// writes several times over; set it once at start-up, before any writes.
-    public static func setSynchronousWrites(_ enabled: Bool) throws {
-        GitLibrary.ensureInitialized()
-        let option = Int32(GIT_OPT_ENABLE_FSYNC_GITDIR.rawValue)
-        try gitCheck(gaitstore_git_libgit2_opts_int(option, enabled ? 1 : 0), "set fsync option")
-    }
-
     /// Swaps in a freshly opened handle. libgit2 never forgets a pack once it has seen it, so
     /// after packs were deleted this is how the instance stops listing their objects.
     func reopen() throws {
