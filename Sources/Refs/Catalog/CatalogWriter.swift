@@ -17,8 +17,6 @@ public enum CatalogWriter {
     @discardableResult
     public static func commit(_ upserts: TreeUpserts, message: String, store: Store, identity: StoreIdentity) throws -> GitOID? {
         let repository = store.repository
-        // Objects first, on disk before any ref names them: one sync for the whole import.
-        try Durability.syncFileSystem(containing: store.path)
         for attempt in 0..<maxAttempts {
             let tip = try store.catalogTip()
             let base = try tip.map { try repository.commitTree($0) }
@@ -26,6 +24,9 @@ public enum CatalogWriter {
             if tree == base { return tip }
             let commit = try repository.createCommit(tree: tree, parents: tip.map { [$0] } ?? [], message: message,
                                                      author: identity.signature(), sign: identity.signCommit)
+            // The import's blobs and this attempt's trees and commit reach the disk before the ref
+            // names them, and the ref before the command reports success.
+            try Durability.syncFileSystem(containing: store.path)
             do {
                 try repository.updateReference(CatalogLayout.reference, to: commit, expected: tip, message: message)
                 try Durability.syncFileSystem(containing: store.path)

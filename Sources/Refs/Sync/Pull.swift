@@ -62,7 +62,9 @@ public enum Pull {
             jobTips.append((id, tip))
         }
 
-        // 4. Move local refs: catalog by union, jobs by fast-forward only.
+        // 4. Move local refs: catalog by union, jobs by fast-forward only. What was fetched is on
+        // disk before any local ref names it, and the refs before the command reports success.
+        try Durability.syncFileSystem(containing: store.path)
         if let remoteCatalog { report.catalog = try mergeCatalog(remoteCatalog, remote: remote, store: store, identity: identity) }
         for (id, tip) in jobTips {
             let ref = JobRefName.reference(for: id)
@@ -76,6 +78,7 @@ public enum Pull {
             try repository.updateReference(ref, to: tip, expected: local, message: "pull \(remote): fast-forward")
             report.jobsUpdated.append(id)
         }
+        try Durability.syncFileSystem(containing: store.path)
         return report
     }
 
@@ -158,6 +161,7 @@ public enum Pull {
             let tree = try repository.applying(upserts, to: localTree)
             let commit = try repository.createCommit(tree: tree, parents: [local!, remoteTip], message: "pull \(remote): merge catalogs\n",
                                                      author: identity.signature(), sign: identity.signCommit)
+            try Durability.syncFileSystem(containing: store.path)
             do {
                 try repository.updateReference(CatalogLayout.reference, to: commit, expected: local, message: "pull \(remote): merge")
                 return "merged"
