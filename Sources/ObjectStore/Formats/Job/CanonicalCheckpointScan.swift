@@ -28,12 +28,13 @@ enum CanonicalCheckpointScan {
         }
     }
 
-    /// Type counts of comma-separated checkpoint elements, as `split` counts them; nil unless each
-    /// is exactly in canonical form.
-    static func typeCounts(ofElements bytes: [UInt8]) -> [[UInt8]: Int]? {
+    /// The checkpoints that follow `start` in an encoded state, each behind a comma, up to the
+    /// array's closing bracket: where they end and their counts by type, as `split` counts them;
+    /// nil unless each is exactly in canonical form.
+    static func commaLedCheckpoints(in bytes: [UInt8], from start: Int) -> (end: Int, typeCounts: [[UInt8]: Int])? {
         bytes.withUnsafeBufferPointer { buffer in
-            var elements = Scanner(input: buffer)
-            return elements.checkpoints(until: buffer.count)
+            var scanner = Scanner(input: buffer, at: start)
+            return scanner.commaLedCheckpoints().map { (scanner.index, $0) }
         }
     }
 
@@ -81,19 +82,40 @@ enum CanonicalCheckpointScan {
         /// Reads the elements up to `end` (comma-separated checkpoint objects) and counts them by
         /// type; nil if any is not exactly in canonical form.
         mutating func checkpoints(until end: Int) -> [[UInt8]: Int]? {
-            // A handful of types, each seen many times: a short list beats hashing every one.
-            var types: [(bytes: [UInt8], count: Int)] = []
+            var tally = TypeTally()
             guard index < end else { return [:] }
             repeat {
                 guard let type = checkpoint() else { return nil }
-                if let known = types.firstIndex(where: { $0.bytes.elementsEqual(input[type]) }) {
-                    types[known].count += 1
-                } else {
-                    types.append((Array(input[type]), 1))
-                }
+                tally.add(input[type])
             } while index < end && expect(UInt8(ascii: ","))
             guard index == end else { return nil }
-            return Dictionary(types.map { ($0.bytes, $0.count) }, uniquingKeysWith: +)
+            return tally.counts
+        }
+
+        /// `,{…},{…}` up to (not past) the array's `]`, counted by type; nil if any is not canonical.
+        mutating func commaLedCheckpoints() -> [[UInt8]: Int]? {
+            var tally = TypeTally()
+            while expect(UInt8(ascii: ",")) {
+                guard let type = checkpoint() else { return nil }
+                tally.add(input[type])
+            }
+            return byte == UInt8(ascii: "]") ? tally.counts : nil
+        }
+
+        /// Checkpoints counted by their type's bytes. A handful of types, each seen many times: a
+        /// short list beats hashing every one.
+        private struct TypeTally {
+            private var types: [(bytes: [UInt8], count: Int)] = []
+
+            mutating func add(_ type: Slice<UnsafeBufferPointer<UInt8>>) {
+                if let known = types.firstIndex(where: { $0.bytes.elementsEqual(type) }) {
+                    types[known].count += 1
+                } else {
+                    types.append((Array(type), 1))
+                }
+            }
+
+            var counts: [[UInt8]: Int] { Dictionary(uniqueKeysWithValues: types.map { ($0.bytes, $0.count) }) }
         }
 
         /// One checkpoint object: known keys in order, each present when always written and

@@ -30,8 +30,8 @@ extension Job {
             typeCounts[Array(type.utf8), default: 0]
         }
 
-        /// These followed by `elements` (`,`-led canonical checkpoints, already checked).
-        func appending(elements more: [UInt8], typeCounts moreCounts: [[UInt8]: Int]) -> StoredCheckpoints {
+        /// These followed by `more` (`,`-led canonical checkpoints, already checked).
+        func appending(elements more: ArraySlice<UInt8>, typeCounts moreCounts: [[UInt8]: Int]) -> StoredCheckpoints {
             guard !more.isEmpty else { return self }
             let joined = elements.isEmpty ? Array(more.dropFirst()) : elements + more
             return StoredCheckpoints(elements: joined, typeCounts: typeCounts.merging(moreCounts, uniquingKeysWith: +))
@@ -76,22 +76,24 @@ extension Job.State {
         var withPlaceholder = self
         withPlaceholder.checkpoints.insert(placeholder, at: 0)
         let encoded = try CanonicalJSON.encode(withPlaceholder.json)
-        let ownBytes = try checkpoints.flatMap { [UInt8(ascii: ",")] + (try CanonicalJSON.encode($0.json)) }
-        guard let marker = encoded.firstRange(of: try CanonicalJSON.encode(placeholder.json)),
-              encoded[marker.upperBound...].starts(with: ownBytes) else {
+        guard let marker = encoded.firstRange(of: try CanonicalJSON.encode(placeholder.json)) else {
             throw FormatError.invalid("job state \(jobID): stored checkpoints could not be placed")
         }
-        let head = (before: encoded[..<marker.lowerBound], after: encoded[(marker.upperBound + ownBytes.count)...])
-        let counts = CanonicalCheckpointScan.typeCounts(ofElements: Array(ownBytes.dropFirst()))
-        // Without counts (a checkpoint the scan would not keep encoded) only `all.elements` is used.
-        let all = stored.appending(elements: ownBytes, typeCounts: counts ?? [:])
+        guard let own = CanonicalCheckpointScan.commaLedCheckpoints(in: encoded, from: marker.upperBound) else {
+            // A checkpoint the scan would not keep encoded: the whole state, the full way.
+            let bytes = try CanonicalJSON.encode(try prepending(stored).json)
+            return (bytes, try Job.State.decodeForAppend(bytes))
+        }
+        let all = stored.appending(elements: encoded[marker.upperBound..<own.end], typeCounts: own.typeCounts)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(head.before.count + all.elements.count + head.after.count)
-        bytes += head.before
+        bytes.reserveCapacity(encoded.count + all.elements.count)
+        bytes += encoded[..<marker.lowerBound]
         bytes += all.elements
-        bytes += head.after
-        guard counts != nil else { return (bytes, try Job.State.decodeForAppend(bytes)) }
-        return (bytes, (try Job.State.decode(JSONParser.parse(Array(head.before + head.after)), strict: true), all))
+        bytes += encoded[own.end...]
+        // Its members as decoding them would give (JobStoredCheckpointsTests compares the two).
+        var head = self
+        head.checkpoints = []
+        return (bytes, (head, all))
     }
 
     /// This state with `stored`'s checkpoints decoded and put before its own.
