@@ -16,7 +16,7 @@ struct JobOutput {
     var operation: String
     var jobID: String
     /// The job after the command, every checkpoint in its state: what the envelope prints.
-    var snapshot: JobBranch.Snapshot?
+    var job: (state: Job.State, commit: GitOID, lease: JSONValue?)?
     var extra: [(String, JSONValue)] = []
     /// What the text line shows, which needs no checkpoints.
     var headline: Job.State?
@@ -24,14 +24,15 @@ struct JobOutput {
     init(operation: String, jobID: String, snapshot: JobBranch.Snapshot?, extra: [(String, JSONValue)] = []) {
         self.operation = operation
         self.jobID = jobID
-        self.snapshot = snapshot
+        job = snapshot.map { ($0.state, $0.commit, $0.lease) }
         self.extra = extra
         headline = snapshot?.state
     }
 
     /// After an append: the tip's stored checkpoints are decoded only for the envelope.
     init(operation: String, jobID: String, tip: JobBranch.Tip?, json: Bool, extra: [(String, JSONValue)]) throws {
-        self.init(operation: operation, jobID: jobID, snapshot: json ? try tip?.snapshot() : nil, extra: extra)
+        self.init(operation: operation, jobID: jobID, snapshot: nil, extra: extra)
+        if json { job = try tip.map { (try $0.decodedState(), $0.commit, $0.lease) } }
         headline = tip?.state
     }
 
@@ -44,10 +45,10 @@ struct JobOutput {
             o["operation"] = .string(operation)
             o["correlation_id"] = .string(Envelope.correlationID)
             o["job_id"] = .string(jobID)
-            if let snapshot {
-                o["job"] = snapshot.state.json
-                o["commit"] = .string(snapshot.commit.hex)
-                if let lease = snapshot.lease { o["lease"] = lease }
+            if let job {
+                o["job"] = job.state.json
+                o["commit"] = .string(job.commit.hex)
+                if let lease = job.lease { o["lease"] = lease }
             }
             for (k, v) in extra { o[k] = v }
             printJSON(.object(o))

@@ -21,33 +21,29 @@ public enum JobBranch {
         public var lease: JSONValue?
     }
 
-    /// The tip as an append reads it: the snapshot, except that the checkpoints gait's state
-    /// already holds stay encoded in `storedCheckpoints` (they precede `state.checkpoints`). An
-    /// append adds one checkpoint at most, so what it costs need not grow with the job's.
+    /// The tip as an append reads it: the state and lease of the snapshot (an append does not
+    /// need the event), except that the checkpoints gait's state already holds stay encoded in
+    /// `storedCheckpoints` (they precede `state.checkpoints`). An append adds one checkpoint at
+    /// most, so what it costs need not grow with the job's.
     public struct Tip: Sendable {
         public var commit: GitOID
         public var state: Job.State
         public var storedCheckpoints: Job.StoredCheckpoints
-        public var event: Job.Event
         public var lease: JSONValue?
 
-        /// The snapshot, every checkpoint decoded, for a reader that needs them all.
-        public func snapshot() throws -> Snapshot {
-            Snapshot(commit: commit, state: try state.prepending(storedCheckpoints), event: event, lease: lease)
-        }
+        /// The state with every checkpoint decoded, for a reader that needs them all.
+        public func decodedState() throws -> Job.State { try state.prepending(storedCheckpoints) }
     }
 
-    /// What one append writes.
+    /// What one append writes on the tip it was made on: the new state (its checkpoints follow
+    /// the tip's stored ones), the event and the lease.
     public struct Change {
         public var state: Job.State
-        /// Checkpoints written before `state.checkpoints`: the tip's, when the change was made on a `Tip`.
-        public var storedCheckpoints: Job.StoredCheckpoints
         public var event: Job.Event
         public var lease: JSONValue?
 
-        public init(state: Job.State, storedCheckpoints: Job.StoredCheckpoints = .empty, event: Job.Event, lease: JSONValue?) {
+        public init(state: Job.State, event: Job.Event, lease: JSONValue?) {
             self.state = state
-            self.storedCheckpoints = storedCheckpoints
             self.event = event
             self.lease = lease
         }
@@ -61,37 +57,38 @@ public enum JobBranch {
     public static func snapshot(_ commit: GitOID, in repository: GitRepository) throws -> Snapshot {
         let files = try EventFiles(commit, in: repository)
         return Snapshot(commit: commit, state: try Job.State.decode(JSONParser.parse(files.state), strict: true),
-                        event: try files.decodedEvent(), lease: try files.decodedLease())
+                        event: try files.decodedEvent(in: repository), lease: try files.decodedLease())
     }
 
     /// The commit as an append needs it (see `Tip`).
     static func appendTip(_ commit: GitOID, in repository: GitRepository) throws -> Tip {
         let files = try EventFiles(commit, in: repository)
         let state = try Job.State.decodeForAppend(files.state)
-        return Tip(commit: commit, state: state.state, storedCheckpoints: state.stored, event: try files.decodedEvent(),
-                   lease: try files.decodedLease())
+        return Tip(commit: commit, state: state.state, storedCheckpoints: state.stored, lease: try files.decodedLease())
     }
 
-    /// The stored bytes of one event commit's files, its tree read once.
+    /// The stored bytes of one event commit's state and lease, its tree read once; the event is
+    /// read only when asked for (an append does not need it).
     private struct EventFiles {
         let state: [UInt8]
-        let event: [UInt8]
+        let event: GitOID
         let lease: [UInt8]?
 
         init(_ commit: GitOID, in repository: GitRepository) throws {
             let entries = try repository.readTree(try repository.commitTree(commit))
-            func blob(_ name: String) throws -> [UInt8]? {
-                try entries.first { $0.name == name }.map { try repository.readBlob($0.oid) }
-            }
-            guard let state = try blob(stateFile), let event = try blob(eventFile) else {
+            func entry(_ name: String) -> GitOID? { entries.first { $0.name == name }?.oid }
+            guard let state = entry(stateFile), let event = entry(eventFile) else {
                 throw FormatError.verification("commit \(commit.hex) is not a job event (missing \(stateFile) or \(eventFile))")
             }
-            self.state = state
+            self.state = try repository.readBlob(state)
             self.event = event
-            lease = try blob(leaseFile)
+            lease = try entry(leaseFile).map { try repository.readBlob($0) }
         }
 
-        func decodedEvent() throws -> Job.Event { try Job.Event.decode(JSONParser.parse(event), strict: true) }
+        func decodedEvent(in repository: GitRepository) throws -> Job.Event {
+            try Job.Event.decode(JSONParser.parse(try repository.readBlob(event)), strict: true)
+        }
+
         func decodedLease() throws -> JSONValue? { try lease.map { try JSONParser.parse($0) } }
     }
 
@@ -155,7 +152,8 @@ public enum JobBranch {
         for attempt in 0..<maxAttempts {
             let current = try repository.resolveReference(ref).map { try JobTipCache.shared.tip($0) ?? appendTip($0, in: repository) }
             guard let change = try mutate(current) else { return current }
-            let state = try change.state.encodedForAppend(after: change.storedCheckpoints)
+            let stored = current?.storedCheckpoints ?? .empty
+            let state = try change.state.encodedForAppend(after: stored)
             let event = try CanonicalJSON.encode(change.event.json)
             let lease = try change.lease.map(CanonicalJSON.encode)
             var files = [TreeEntry(name: stateFile, oid: try repository.writeLooseBlob(state.bytes), mode: .blob),
@@ -174,12 +172,10 @@ public enum JobBranch {
                 // What `appendTip` would read back from the files just written (the event has landed:
                 // a failure here only leaves the next append to read them).
                 if let written = try? Tip(commit: commit, state: state.readBack.state, storedCheckpoints: state.readBack.stored,
-                                          event: Job.Event.decode(JSONParser.parse(event), strict: true),
                                           lease: lease.map { try JSONParser.parse($0) }) {
                     JobTipCache.shared.remember(written, replacing: current?.commit)
                 }
-                return Tip(commit: commit, state: change.state, storedCheckpoints: change.storedCheckpoints, event: change.event,
-                           lease: change.lease)
+                return Tip(commit: commit, state: change.state, storedCheckpoints: stored, lease: change.lease)
             } catch let error as GitRefUpdateError {
                 switch error {
                 case .conflict, .locked:

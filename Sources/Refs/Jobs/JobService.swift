@@ -21,8 +21,7 @@ public enum JobService {
                 throw error.formatError
             }
             guard let event = outcome.event else { return nil }
-            return JobBranch.Change(state: outcome.record.state, storedCheckpoints: stored, event: event,
-                                    lease: outcome.record.lease?.json)
+            return JobBranch.Change(state: outcome.record.state, event: event, lease: outcome.record.lease?.json)
         }
     }
 
