@@ -3,7 +3,7 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PACKAGES=(libgit2-dev libsodium-dev zlib1g-dev pkg-config git openssh-client openssh-server openssl nginx fcgiwrap iproute2 unzip zip python3)
+mapfile -t PACKAGES < "$(dirname "$0")/debian-packages"   # the one list, shared with .ci/run
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
