@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ObjectStore
+import TestSupport
 
 /// Base for the git layer's tests: a fresh bare repository in its own temporary folder, and the
 /// real `git` CLI (isolated from the machine's configuration) as the oracle.
@@ -74,32 +75,9 @@ class GitTestCase: XCTestCase {
         try run("/usr/bin/git", ["-C", repoPath] + arguments, stdin: stdin)
     }
 
-    /// One object of a pack, as `git verify-pack -v` lists it:
-    /// `<id> <type> <size> <size in pack> <offset> [<depth> <base>]`.
-    struct PackedObject {
-        let id: GitOID
-        let type: String
-        let size: Int
-        let sizeInPack: Int
-        let offset: Int
-        /// The object this one is stored as a delta of; nil when stored whole.
-        let base: GitOID?
-        var isDelta: Bool { base != nil }
-    }
-
     /// Every object of one pack (`.pack` or `.idx` path), by stock git, which must accept the pack.
-    func verifyPack(_ pack: String, file: StaticString = #filePath, line: UInt = #line) throws -> [PackedObject] {
-        let listing = try run("/usr/bin/git", ["verify-pack", "-v", pack])
-        XCTAssertEqual(listing.status, 0, "git verify-pack \(pack): \(listing.stderr)", file: file, line: line)
-        // The summary lines ("non delta: ...", "chain length = ...", "<pack>: ok") start with no id.
-        return try listing.lines.compactMap { row in
-            let fields = row.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 5, let id = GitOID(hex: fields[0]) else { return nil }
-            func number(_ index: Int) throws -> Int { try XCTUnwrap(Int(fields[index]), row, file: file, line: line) }
-            let base = fields.count >= 7 ? try XCTUnwrap(GitOID(hex: fields[6]), row, file: file, line: line) : nil
-            return PackedObject(id: id, type: String(fields[1]), size: try number(2), sizeInPack: try number(3),
-                                offset: try number(4), base: base)
-        }
+    func verifyPack(_ pack: String, file: StaticString = #filePath, line: UInt = #line) throws -> [PackedObject<GitOID>] {
+        try PackedObject.list(pack, id: GitOID.init(hex:), file: file, line: line)
     }
 
     /// `git count-objects -v` of `repository` (the test's own by default) as a dictionary.
