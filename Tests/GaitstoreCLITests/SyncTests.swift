@@ -79,16 +79,9 @@ final class SyncTests: TemporaryDirectoryTestCase {
         let base = path("served")
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         XCTAssertEqual(try git(["init", "-q", "--bare", base + "/remote.git"]).status, 0)
-        let port = try Loopback.freePort()
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-        daemon.arguments = ["--export-all", "--enable=receive-pack", "--base-path=\(base)", "--reuseaddr",
-                            "--listen=127.0.0.1", "--port=\(port)", base]
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
-        let url = "git://127.0.0.1:\(port)/remote.git"
+        let daemon = try GitDaemon(basePath: base)
+        defer { daemon.stop() }
+        let url = daemon.url("remote.git")
         XCTAssertTrue(try CLI.waitUntilListed(url), "\(url) never answered")
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }
@@ -102,7 +95,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
         }
         try FileManager.default.copyItem(atPath: path("user_key.pub"), toPath: path("authorized_keys"))
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        let port = Int.random(in: 20_000...60_000)
+        let port = try Loopback.freePort()
         try """
             Port \(port)
             ListenAddress 127.0.0.1
