@@ -12,8 +12,6 @@ final class SyncTests: TemporaryDirectoryTestCase {
         try CLI.run(["--store", path(store)] + arguments, environment: remoteEnvironment)
     }
 
-    func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
-
     func git(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/git")) }
 
     /// Stores a, b, c, each trusting a's and b's keys.
@@ -144,8 +142,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
     /// pack file changed after the fact (its digests/ entry made to match, the commit signed by a
     /// trusted key) must still fail its runpack manifest, and nothing may land.
     func testPullRefusesARunpackFileThatNoLongerMatchesItsManifest() throws {
-        let runpack = CLI.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/vectors/decision-gate/runpacks/golden/golden_time_after_pass").path
+        let runpack = runpackVector("golden/golden_time_after_pass")
         try makeStores()
         XCTAssertEqual(try gs("a", ["import", runpack]).status, 0)
         let tampered = try CLI.shell("""
