@@ -80,6 +80,19 @@ class GitTestCase: XCTestCase {
         try PackedObject.list(pack, id: GitOID.init(hex:), file: file, line: line)
     }
 
+    /// The delta bases of the blobs in the repository's packs, by `git verify-pack -v`: blob -> base.
+    func deltaBases() throws -> [GitOID: GitOID] {
+        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
+        return Dictionary(uniqueKeysWithValues: objects.compactMap { object in
+            object.type == "blob" ? object.base.map { (object.id, $0) } : nil
+        })
+    }
+
+    /// Where `oid` lies as a loose object of the test's repository.
+    func looseFile(_ oid: GitOID) -> String {
+        repoPath + "/objects/" + oid.hex.prefix(2) + "/" + oid.hex.dropFirst(2)
+    }
+
     /// `git count-objects -v` of `repository` (the test's own by default) as a dictionary.
     func countObjects(in repository: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Int] {
         let output = try run("/usr/bin/git", ["-C", repository ?? repoPath, "count-objects", "-v"])
@@ -106,6 +119,28 @@ class GitTestCase: XCTestCase {
         let path = scratch + "/" + name
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
+    }
+
+    /// Commits a tree of `paths` on the catalog ref, after whatever it held, so that a repack
+    /// keeps everything in it; returns the tree.
+    @discardableResult
+    func commitOnCatalog(_ paths: [(path: String, oid: GitOID, mode: TreeEntry.Mode)], message: String = "blobs\n") throws -> GitOID {
+        let tree = try repo.writeTree(paths: paths)
+        let tip = try repo.createCommit(tree: tree, parents: [], message: message, author: alice, sign: nil)
+        let old = try repo.resolveReference("refs/gaitstore/catalog")
+        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: old, message: "test")
+        return tree
+    }
+
+    /// Stores `contents` (streamed in, as imports write them) as files `f0`, `f1`, ... of one
+    /// commit on the catalog ref; returns the blobs in order and their tree.
+    @discardableResult
+    func commitBlobs(_ contents: [[UInt8]]) throws -> (blobs: [GitOID], tree: GitOID) {
+        let blobs = try contents.map { content in
+            try repo.writeBlob(size: content.count) { write in try content.withUnsafeBytes { try write($0) } }
+        }
+        let tree = try commitOnCatalog(blobs.enumerated().map { (path: "f\($0.offset)", oid: $0.element, mode: TreeEntry.Mode.blob) })
+        return (blobs, tree)
     }
 
     let alice = GitSignatureIdentity(name: "Alice Example", email: "alice@example.org", time: 1_700_000_000)
