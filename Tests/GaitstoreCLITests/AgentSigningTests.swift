@@ -21,7 +21,7 @@ final class AgentSigningTests: TemporaryDirectoryTestCase {
         let env = ["GAITSTORE_DIR": store, "SSH_AUTH_SOCK": socket]
         // Without the key in the agent, signing fails clearly and nothing is committed.
         XCTAssertEqual(try CLI.run(["init", "--key", path("enc"), "--principal", "agent@example"], environment: env).status, 0)
-        let refused = try CLI.run(["import", fixture("fixtures/packspec_tck/v1/pack_job.zip")], environment: env)
+        let refused = try CLI.run(["import", tck("pack_job.zip")], environment: env)
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
 
@@ -31,7 +31,7 @@ final class AgentSigningTests: TemporaryDirectoryTestCase {
                               environment: ["SSH_AUTH_SOCK": socket, "SSH_ASKPASS": path("askpass"), "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0"])
         XCTAssertEqual(add.status, 0, add.stderr)
 
-        let imported = try CLI.run(["import", fixture("fixtures/packspec_tck/v1/pack_job.zip")], environment: env)
+        let imported = try CLI.run(["import", tck("pack_job.zip")], environment: env)
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let verify = try CLI.run(["-C", store, "-c", "gpg.ssh.allowedSignersFile=\(store)/allowed_signers", "verify-commit", "refs/gaitstore/catalog"],
                                  executable: URL(fileURLWithPath: "/usr/bin/git"))

@@ -90,6 +90,20 @@ class TemporaryDirectoryTestCase: XCTestCase {
 
     func fixture(_ relative: String) -> String { CLI.packageRoot.appendingPathComponent(relative).path }
 
+    /// A PackSpec TCK vector.
+    func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
+
+    /// A Decision Gate runpack directory from the shared vectors (`golden/...`, `backcompat/...`).
+    func runpackVector(_ relative: String) -> String {
+        CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/decision-gate/runpacks/" + relative).path
+    }
+
+    /// The environment that points gaitstore at the test's store, `path("store")`.
+    var storeEnvironment: [String: String] { ["GAITSTORE_DIR": path("store")] }
+
+    /// gaitstore run on the test's store.
+    func gs(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, environment: storeEnvironment) }
+
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
@@ -142,10 +156,9 @@ class TemporaryDirectoryTestCase: XCTestCase {
     /// Initializes a store at `path("store")`, signing as ci@example, and imports `packs` into it
     /// with one `import --json`; returns their stored ids in argument order.
     func importedIDs(_ packs: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
-        let store = ["GAITSTORE_DIR": path("store")]
-        let initialized = try CLI.run(["init", "--principal", "ci@example"], environment: store)
+        let initialized = try gs(["init", "--principal", "ci@example"])
         XCTAssertEqual(initialized.status, 0, initialized.stderr, file: file, line: line)
-        let imported = try CLI.run(["import", "--json"] + packs, environment: store)
+        let imported = try gs(["import", "--json"] + packs)
         XCTAssertEqual(imported.status, 0, imported.stderr, file: file, line: line)
         let listed = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]], file: file, line: line)
         let ids = try listed.map { try XCTUnwrap($0["id"] as? String, file: file, line: line) }

@@ -4,13 +4,8 @@ import XCTest
 /// `pack verify / inspect / diff` on Decision Gate runpacks and AGS memory packs, as directories
 /// and as stored ids; expectations come from the packs' own manifests, not from gaitstore.
 final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
-    let runpacks = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/decision-gate/runpacks/golden")
-    var timeAfter: String { runpacks.appendingPathComponent("golden_time_after_pass").path }
-    var visibility: String { runpacks.appendingPathComponent("golden_visibility_packet").path }
-
-    func gs(_ arguments: [String]) throws -> CLI.Result {
-        try CLI.run(arguments, environment: ["GAITSTORE_DIR": path("store")])
-    }
+    var timeAfter: String { runpackVector("golden/golden_time_after_pass") }
+    var visibility: String { runpackVector("golden/golden_visibility_packet") }
 
     /// The manifest's `integrity.file_hashes` as path -> hex, and its `root_hash`.
     func manifest(_ directory: String) throws -> (files: [String: String], rootHash: String, fields: [String: Any]) {
@@ -113,7 +108,7 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(demanded.stdout.contains("error: --require-signature"), demanded.stdout)
         // Strict still needs a key (a usage rule, checked before any pack is read), but given one
         // it changes nothing for a runpack, which carries no signature gaitstore checks.
-        let strict = try gs(["pack", "verify", "--profile", "strict", "--public-key", fixture("fixtures/packspec_tck/v1/keys/signer_public.key"), timeAfter])
+        let strict = try gs(["pack", "verify", "--profile", "strict", "--public-key", tck("keys/signer_public.key"), timeAfter])
         XCTAssertEqual(strict.status, 0, strict.stderr)
         XCTAssertEqual(strict.stdout, try gs(["pack", "verify", timeAfter]).stdout)
         XCTAssertEqual(try gs(["pack", "verify", "--profile", "strict", timeAfter]).status, 6, "strict without a key is a usage error")
@@ -223,7 +218,7 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
 
     func testPacksOfDifferentKindsAreNotCompared() throws {
         let ags = try agsFixture("ags")
-        let gaitZip = fixture("fixtures/packspec_tck/v1/pack_run.zip")
+        let gaitZip = tck("pack_run.zip")
         for (left, right, kinds) in [(gaitZip, timeAfter, ["gait pack", "decision-gate-runpack"]),
                                      (timeAfter, ags.pack, ["decision-gate-runpack", "ags-memory-pack"])] {
             let r = try gs(["pack", "diff", left, right])
@@ -238,7 +233,7 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
     }
 
     func testOneVerifyCallReportsARunpackAndAGaitZipInOrder() throws {
-        let gaitZip = fixture("fixtures/packspec_tck/v1/pack_run.zip")
+        let gaitZip = tck("pack_run.zip")
         let alone = try gs(["pack", "verify", "--json", gaitZip])
         let r = try gs(["pack", "verify", "--json", timeAfter, gaitZip])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -3,16 +3,10 @@ import XCTest
 
 /// Decision Gate runpack directories through the store: import, verify, export identical, fsck.
 final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
-    let vectors = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/decision-gate/runpacks")
-
-    func gs(_ arguments: [String]) throws -> CLI.Result {
-        try CLI.run(arguments, environment: ["GAITSTORE_DIR": path("store")])
-    }
-
     func testRealDecisionGateRunpacksImportAndExportByteIdentically() throws {
         XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
         let runpacks = ["golden/golden_time_after_pass", "golden/golden_visibility_packet", "backcompat/v1"]
-            .map { vectors.appendingPathComponent($0).path }
+            .map(runpackVector)
         let imported = try gs(["import", "--json"] + runpacks)
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let packs = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]])
@@ -41,7 +35,7 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
     /// second one simply "known".
     func testARunpackWithTheSameIDButAnotherManifestIsReportedNotSilentlyDropped() throws {
         XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
-        let original = vectors.appendingPathComponent("golden/golden_time_after_pass").path
+        let original = runpackVector("golden/golden_time_after_pass")
         let copy = path("rerun")
         XCTAssertEqual(try CLI.run(["-r", original, copy], executable: URL(fileURLWithPath: "/bin/cp")).status, 0)
         let manifest = copy + "/manifest.json"
@@ -73,10 +67,10 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
     func testADamagedRunpackIsRefusedAndNothingIsStored() throws {
         XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
         let copy = path("copy")
-        XCTAssertEqual(try CLI.run(["-r", vectors.appendingPathComponent("golden/golden_visibility_packet").path, copy],
+        XCTAssertEqual(try CLI.run(["-r", runpackVector("golden/golden_visibility_packet"), copy],
                                    executable: URL(fileURLWithPath: "/bin/cp")).status, 0)
         try "extra".write(toFile: copy + "/artifacts/undeclared.txt", atomically: true, encoding: .utf8)
-        let r = try gs(["import", vectors.appendingPathComponent("golden/golden_time_after_pass").path, copy])
+        let r = try gs(["import", runpackVector("golden/golden_time_after_pass"), copy])
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("undeclared.txt"), r.stderr)
         XCTAssertEqual(try gs(["ls"]).stdout, "")
@@ -94,19 +88,18 @@ final class AGSPackStoreTests: TemporaryDirectoryTestCase {
         let report = try json(made.stdout)
         let pack = try XCTUnwrap(report["pack"] as? String)
         let digest = try XCTUnwrap(report["digest"] as? String)
-        let env = ["GAITSTORE_DIR": path("store")]
-        XCTAssertEqual(try CLI.run(["init", "--principal", "ci@example"], environment: env).status, 0)
-        let imported = try CLI.run(["import", "--json", pack], environment: env)
+        XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
+        let imported = try gs(["import", "--json", pack])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let packs = try XCTUnwrap(try json(imported.stdout)["packs"] as? [[String: Any]])
         XCTAssertEqual(packs.first?["id"] as? String, digest)
         XCTAssertEqual(packs.first?["kind"] as? String, "ags-memory-pack")
-        XCTAssertEqual(try CLI.run(["export", digest, "--out", path("out")], environment: env).status, 0)
+        XCTAssertEqual(try gs(["export", digest, "--out", path("out")]).status, 0)
         let diff = try CLI.run(["-r", pack, path("out")], executable: URL(fileURLWithPath: "/usr/bin/diff"))
         XCTAssertEqual(diff.status, 0, diff.stdout)
         let modes = try CLI.shell("cd '\(pack)' && find . -type f -perm -u+x | sort; echo --; cd '\(path("out"))' && find . -type f -perm -u+x | sort")
         let halves = modes.stdout.components(separatedBy: "--\n")
         XCTAssertEqual(halves.first, halves.last, "executable bits survive the round trip")
-        XCTAssertEqual(try CLI.run(["fsck"], environment: env).status, 0)
+        XCTAssertEqual(try gs(["fsck"]).status, 0)
     }
 }

@@ -3,10 +3,6 @@ import XCTest
 
 /// Jobs through the command line, with real processes racing on one job's ref.
 final class JobCommandTests: TemporaryDirectoryTestCase {
-    var env: [String: String] { ["GAITSTORE_DIR": path("store")] }
-
-    func gs(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, environment: env) }
-
     override func setUpWithError() throws {
         try super.setUpWithError()
         XCTAssertEqual(try gs(["init", "--principal", "ops@example"]).status, 0)
@@ -80,7 +76,7 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         let script = (0..<4).map { writer in
             "(for i in $(seq 1 50); do '\(CLI.binary.path)' job checkpoint add race --summary \"w\(writer)-$i\" >/dev/null || echo FAIL w\(writer)-$i; done) &"
         }.joined(separator: "\n") + "\nwait\n"
-        let run = try CLI.shell(script, environment: env)
+        let run = try CLI.shell(script, environment: storeEnvironment)
         XCTAssertEqual(run.stdout, "", "some appends failed")
         let history = try events("race")
         XCTAssertEqual(history.count, 201)
@@ -115,7 +111,7 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         echo $(( ($(date +%s%N) - start) / 1000000 ))
         pkill -P $holder; kill $holder
         """
-        let run = try CLI.shell(script, environment: env)
+        let run = try CLI.shell(script, environment: storeEnvironment)
         let lines = run.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, run.stdout + run.stderr)
         let waited = try XCTUnwrap(Int(lines[0]))
@@ -138,7 +134,7 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
             p.arguments = ["-c", "while true; do '\(CLI.binary.path)' job checkpoint add killed --summary s >/dev/null; done"]
-            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            p.environment = ProcessInfo.processInfo.environment.merging(storeEnvironment) { $1 }
             try p.run()
             usleep(UInt32(150_000 + attempt * 37_000))
             // Kill the whole group: the loop and the gaitstore process inside it, wherever it is.

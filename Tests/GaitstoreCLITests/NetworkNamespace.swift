@@ -50,17 +50,9 @@ final class NetworkNamespace {
         }
     }
 
-    /// Starts `executable` inside the namespace. `ip netns exec` execs it in place, so the
-    /// returned process's PID is the program's own.
-    func launch(_ executable: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.ip)
-        process.arguments = ["netns", "exec", name, executable] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
+    /// The command that runs a program inside the namespace. `ip netns exec` execs it in place,
+    /// so a process started this way has the program's own PID.
+    var launcher: [String] { [Self.ip, "netns", "exec", name] }
 
     /// Deletes the namespace; the veth pair goes with it. Safe after a failed `create()`.
     func remove() {

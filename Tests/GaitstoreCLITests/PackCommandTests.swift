@@ -129,7 +129,7 @@ final class PackCommandTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(junk.stderr.contains("junk.zip"), junk.stderr)
         XCTAssertEqual(junk.stderr.split(separator: "\n").count, 1)
 
-        let truncated = try Data(contentsOf: URL(fileURLWithPath: fixture("fixtures/packspec_tck/v1/pack_job.zip")))
+        let truncated = try Data(contentsOf: URL(fileURLWithPath: tck("pack_job.zip")))
         try truncated.prefix(truncated.count / 2).write(to: tmp.appendingPathComponent("half.zip"))
         let half = try CLI.run(["pack", "verify", "--json", path("half.zip")])
         XCTAssertEqual(half.status, 6, half.stderr)
@@ -144,7 +144,7 @@ final class PackCommandTests: TemporaryDirectoryTestCase {
     }
 
     func testVerifyJSONEnvelopeIsGaitsShapeAndStable() throws {
-        let pack = fixture("fixtures/packspec_tck/v1/pack_job.zip")
+        let pack = tck("pack_job.zip")
         let a = try CLI.run(["pack", "verify", "--json", pack])
         let b = try CLI.run(["pack", "verify", "--json", pack])
         XCTAssertEqual(a.stdoutBytes, b.stdoutBytes)
@@ -166,7 +166,7 @@ final class PackCommandTests: TemporaryDirectoryTestCase {
     }
 
     func testDiffWritesTheDiffFileAndExitsTwoOnChange() throws {
-        let left = fixture("fixtures/packspec_tck/v1/pack_run.zip"), right = fixture("fixtures/packspec_tck/v1/pack_job.zip")
+        let left = tck("pack_run.zip"), right = tck("pack_job.zip")
         let r = try CLI.run(["pack", "diff", left, right, "--output", path("d.json")])
         XCTAssertEqual(r.status, 2)
         let written = try json(try String(contentsOfFile: path("d.json"), encoding: .utf8))

@@ -4,8 +4,6 @@ import XCTest
 /// `pack verify FILE...`: several packs in one process, reported in argument order, the worst
 /// exit code; one pack exactly as before.
 final class PackVerifyManyTests: TemporaryDirectoryTestCase {
-    private func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
-
     /// Stored ids mix with paths: a store holding pack_job.zip.
     private func storeWithJobPack() throws -> (store: String, id: String) {
         (path("store"), try importedIDs([tck("pack_job.zip")])[0])

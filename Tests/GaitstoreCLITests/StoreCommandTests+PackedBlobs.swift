@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import TestSupport
 import XCTest
 
 /// A large file in a gc'd store, read by export, cat and fsck straight from the pack.
@@ -8,19 +9,14 @@ extension StoreCommandTests {
         try CLI.run(["-C", store] + arguments, executable: URL(fileURLWithPath: "/usr/bin/git"))
     }
 
-    /// The largest blob in the store's only pack, by stock git's listing: its id, its size, and
-    /// where its entry lies in the pack (offset, bytes in the pack), and whether it is a delta.
-    func largestPackedBlob() throws -> (oid: String, size: Int, pack: String, offset: Int, length: Int, isDelta: Bool) {
+    /// The store's only pack and its largest blob, by stock git's listing.
+    func largestPackedBlob() throws -> (pack: String, blob: PackedObject<String>) {
         let directory = store + "/objects/pack"
-        let indexes = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".idx") }
-        XCTAssertEqual(indexes.count, 1, "gc leaves one pack")
-        let index = try XCTUnwrap(indexes.first)
-        let listing = try CLI.run(["verify-pack", "-v", directory + "/" + index], executable: URL(fileURLWithPath: "/usr/bin/git"))
-        let blobs = listing.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-            .filter { $0.count >= 5 && $0[1] == "blob" }
-        let largest = try XCTUnwrap(blobs.max { Int($0[2])! < Int($1[2])! })
-        return (String(largest[0]), Int(largest[2])!, directory + "/" + index.dropLast(4) + ".pack",
-                Int(largest[4])!, Int(largest[3])!, largest.count > 5)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pack") }
+        XCTAssertEqual(packs.count, 1, "gc leaves one pack")
+        let pack = directory + "/" + (try XCTUnwrap(packs.first))
+        let largest = try PackedObject.list(pack).filter { $0.type == "blob" }.max { $0.size < $1.size }
+        return (pack, try XCTUnwrap(largest))
     }
 
     func testALargeFileInAGCdStoreStreamsAndDamageInsideItIsFound() throws {
@@ -28,10 +24,10 @@ extension StoreCommandTests {
         let id = try importedIDs([runpack])[0]
         XCTAssertEqual(try gs(["gc", "--grace-period", "0"]).status, 0)
 
-        let blob = try largestPackedBlob()
+        let (pack, blob) = try largestPackedBlob()
         XCTAssertGreaterThan(blob.size, 5_000_000)
         XCTAssertFalse(blob.isDelta)
-        let content = try git(["cat-file", "blob", blob.oid]).stdoutBytes
+        let content = try git(["cat-file", "blob", blob.id]).stdoutBytes
         let digest = SHA256Digest.of(Array(content))
 
         let cat = try gs(["cat", digest.prefixed])
@@ -43,14 +39,14 @@ extension StoreCommandTests {
         XCTAssertEqual(try gs(["fsck"]).status, 0)
 
         // One byte flipped in the middle of the blob's compressed data.
-        let pristine = try Data(contentsOf: URL(fileURLWithPath: blob.pack))
+        let pristine = try Data(contentsOf: URL(fileURLWithPath: pack))
         var damaged = pristine
-        damaged[blob.offset + blob.length / 2] ^= 0x10
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: blob.pack)
-        try damaged.write(to: URL(fileURLWithPath: blob.pack))
+        damaged[blob.offset + blob.sizeInPack / 2] ^= 0x10
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: pack)
+        try damaged.write(to: URL(fileURLWithPath: pack))
         let damagedCat = try gs(["cat", digest.prefixed])
         XCTAssertEqual(damagedCat.status, 2, damagedCat.stderr)
-        XCTAssertTrue(damagedCat.stderr.contains(blob.oid), damagedCat.stderr)
+        XCTAssertTrue(damagedCat.stderr.contains(blob.id), damagedCat.stderr)
         let damagedExport = try gs(["export", id, "--out", path("damaged.zip")])
         XCTAssertEqual(damagedExport.status, 2, damagedExport.stderr)
         // show hashes the pack's files straight from the pack (blobDigests): damage, not bad input.
@@ -58,9 +54,9 @@ extension StoreCommandTests {
         XCTAssertEqual(damagedShow.status, 2, damagedShow.stderr)
         let fsck = try gs(["fsck"])
         XCTAssertEqual(fsck.status, 2, fsck.stdout)
-        XCTAssertTrue(fsck.stdout.contains("object \(blob.oid)") && fsck.stdout.contains("in pack \(id)"), fsck.stdout)
+        XCTAssertTrue(fsck.stdout.contains("object \(blob.id)") && fsck.stdout.contains("in pack \(id)"), fsck.stdout)
 
-        try pristine.write(to: URL(fileURLWithPath: blob.pack))
+        try pristine.write(to: URL(fileURLWithPath: pack))
         XCTAssertEqual(try gs(["fsck"]).status, 0)
     }
 }

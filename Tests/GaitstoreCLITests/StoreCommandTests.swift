@@ -5,10 +5,6 @@ import XCTest
 final class StoreCommandTests: TemporaryDirectoryTestCase {
     var store: String { path("store") }
 
-    func gs(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, environment: ["GAITSTORE_DIR": store]) }
-
-    func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
-
     var validPacks: [String] {
         ["pack_run.zip", "pack_job.zip", "pack_run_signed.zip", "runpack_run_tck.zip"].map(tck)
             + [try! FileManager.default.contentsOfDirectory(atPath: fixture("fixtures/packspec_tck/v1"))
@@ -64,7 +60,7 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
         let names = try makeRunpacks(40, runIDPrefix: "run_fd_")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("runpacks")).count, 40)
         let limited = try CLI.run(["-c", "ulimit -n 24 && exec \"$0\" \"$@\"", CLI.binary.path, "import"] + names,
-                                  executable: URL(fileURLWithPath: "/bin/sh"), environment: ["GAITSTORE_DIR": store])
+                                  executable: URL(fileURLWithPath: "/bin/sh"), environment: storeEnvironment)
         XCTAssertEqual(limited.status, 0, limited.stderr)
         XCTAssertEqual(limited.stdout.split(separator: "\n").filter { $0.hasPrefix("stored ") }.count, 40, limited.stdout)
         XCTAssertEqual(try gs(["fsck"]).status, 0)
@@ -241,7 +237,7 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
                 let p = Process()
                 p.executableURL = CLI.binary
                 p.arguments = ["import"] + group
-                p.environment = ProcessInfo.processInfo.environment.merging(["GAITSTORE_DIR": store]) { $1 }
+                p.environment = ProcessInfo.processInfo.environment.merging(storeEnvironment) { $1 }
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = FileHandle.nullDevice
                 return p
@@ -264,7 +260,7 @@ final class StoreCommandTests: TemporaryDirectoryTestCase {
             let p = Process()
             p.executableURL = CLI.binary
             p.arguments = ["import"] + runpacks
-            p.environment = ProcessInfo.processInfo.environment.merging(["GAITSTORE_DIR": store]) { $1 }
+            p.environment = ProcessInfo.processInfo.environment.merging(storeEnvironment) { $1 }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()

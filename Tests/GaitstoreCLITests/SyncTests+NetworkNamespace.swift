@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The remote on another host, as far as the network is concerned: `git daemon` runs in its own
@@ -12,13 +13,10 @@ extension SyncTests {
         let base = path("served")
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         XCTAssertEqual(try git(["init", "-q", "--bare", base + "/remote.git"]).status, 0)
-        // The namespace has its own ports: git's default one cannot clash with anything on the host.
-        let daemon = try namespace.launch("/usr/lib/git-core/git-daemon", [
-            "--export-all", "--enable=receive-pack", "--base-path=\(base)", "--reuseaddr",
-            "--listen=\(namespace.address)", "--port=9418", base])
-        defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
+        let daemon = try GitDaemon(basePath: base, listenAddress: namespace.address, launcher: namespace.launcher)
+        defer { daemon.stop() }
 
-        let url = "git://\(namespace.address)/remote.git"
+        let url = daemon.url("remote.git")
         XCTAssertTrue(try CLI.waitUntilListed(url), "\(url) never answered")
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }

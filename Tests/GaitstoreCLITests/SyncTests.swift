@@ -12,8 +12,6 @@ final class SyncTests: TemporaryDirectoryTestCase {
         try CLI.run(["--store", path(store)] + arguments, environment: remoteEnvironment)
     }
 
-    func tck(_ name: String) -> String { fixture("fixtures/packspec_tck/v1/\(name)") }
-
     func git(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/git")) }
 
     /// Stores a, b, c, each trusting a's and b's keys.
@@ -79,16 +77,9 @@ final class SyncTests: TemporaryDirectoryTestCase {
         let base = path("served")
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         XCTAssertEqual(try git(["init", "-q", "--bare", base + "/remote.git"]).status, 0)
-        let port = try Loopback.freePort()
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-        daemon.arguments = ["--export-all", "--enable=receive-pack", "--base-path=\(base)", "--reuseaddr",
-                            "--listen=127.0.0.1", "--port=\(port)", base]
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
-        let url = "git://127.0.0.1:\(port)/remote.git"
+        let daemon = try GitDaemon(basePath: base)
+        defer { daemon.stop() }
+        let url = daemon.url("remote.git")
         XCTAssertTrue(try CLI.waitUntilListed(url), "\(url) never answered")
         try runScenario(remoteURL: url, remoteDir: base + "/remote.git")
     }
@@ -102,7 +93,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
         }
         try FileManager.default.copyItem(atPath: path("user_key.pub"), toPath: path("authorized_keys"))
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        let port = Int.random(in: 20_000...60_000)
+        let port = try Loopback.freePort()
         try """
             Port \(port)
             ListenAddress 127.0.0.1
@@ -151,8 +142,7 @@ final class SyncTests: TemporaryDirectoryTestCase {
     /// pack file changed after the fact (its digests/ entry made to match, the commit signed by a
     /// trusted key) must still fail its runpack manifest, and nothing may land.
     func testPullRefusesARunpackFileThatNoLongerMatchesItsManifest() throws {
-        let runpack = CLI.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/vectors/decision-gate/runpacks/golden/golden_time_after_pass").path
+        let runpack = runpackVector("golden/golden_time_after_pass")
         try makeStores()
         XCTAssertEqual(try gs("a", ["import", runpack]).status, 0)
         let tampered = try CLI.shell("""

@@ -13,10 +13,7 @@ final class GitBlobDigestsTests: GitTestCase {
         edited[100] = UInt8(ascii: "#")
         let large = try randomBytes(17 << 20)  // over the threshold, so the workers run
         let contents = [text, edited, large, Array("small\n".utf8), []]
-        let blobs = try contents.map { try repo.writeBlob($0) }
-        let tree = try repo.writeTree(paths: blobs.enumerated().map { (path: "f\($0.offset)", oid: $0.element, mode: TreeEntry.Mode.blob) })
-        let tip = try repo.createCommit(tree: tree, parents: [], message: "blobs\n", author: alice, sign: nil)
-        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: nil, message: "test")
+        let (blobs, tree) = try commitBlobs(contents)
         let wanted = Dictionary(uniqueKeysWithValues: zip(blobs, contents.map(expected)))
 
         // Loose, then packed by stock git (one of the two texts becomes a delta of the other).
@@ -46,10 +43,7 @@ final class GitBlobDigestsTests: GitTestCase {
 
     func testADamagedPackedBlobIsAnErrorNotADigest() throws {
         let text = Array((0..<3000).map { "entry \($0)\n" }.joined().utf8)
-        let blob = try repo.writeBlob(text)
-        let tree = try repo.writeTree(paths: [(path: "f", oid: blob, mode: TreeEntry.Mode.blob)])
-        let tip = try repo.createCommit(tree: tree, parents: [], message: "one\n", author: alice, sign: nil)
-        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: nil, message: "test")
+        let blob = try commitBlobs([text]).blobs[0]
         try git("-c", "pack.compression=0", "gc", "--quiet")
         let pack = try XCTUnwrap(GitPackIndex.packs(inRepository: repoPath).first)
         var bytes = try XCTUnwrap(FileManager.default.contents(atPath: pack))

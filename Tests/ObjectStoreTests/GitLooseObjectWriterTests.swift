@@ -16,8 +16,7 @@ final class GitLooseObjectWriterTests: GitTestCase {
             XCTAssertEqual(id.hex, try git("hash-object", "--stdin", stdin: Data(content)).text.trimmingCharacters(in: .whitespacesAndNewlines))
             XCTAssertEqual(try git("cat-file", "blob", id.hex).stdout, Data(content), "\(content.count) bytes")
             XCTAssertEqual(try repo.readBlob(id), content, "libgit2 reads it back")
-            let path = repoPath + "/objects/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2)
-            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: looseFile(id))[.posixPermissions] as? Int)
             XCTAssertEqual(mode & 0o222, 0, "loose objects are read-only, as git makes them")
         }
         try git("fsck", "--strict", "--full", "--no-dangling")
@@ -53,7 +52,7 @@ final class GitLooseObjectWriterTests: GitTestCase {
     func testAnExistingObjectIsFreshenedNotRewritten() throws {
         let content = Array("same".utf8)
         let id = try repo.writeLooseBlob(content)
-        let path = repoPath + "/objects/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2)
+        let path = looseFile(id)
         let inode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int)
         let weekAgo = Date(timeIntervalSinceNow: -7 * 86_400)
         try FileManager.default.setAttributes([.modificationDate: weekAgo], ofItemAtPath: path)

@@ -7,13 +7,7 @@ import XCTest
 final class GitPackIndexTests: GitTestCase {
     func testEveryObjectIsFoundWhereGitSaysItIs() throws {
         // Enough blobs that every first-byte bucket of the fan-out table is hit, some of them empty.
-        var paths: [(path: String, oid: GitOID, mode: TreeEntry.Mode)] = []
-        for number in 0..<600 {
-            paths.append(("f\(number)", try repo.writeBlob(Array("blob \(number)\n".utf8)), .blob))
-        }
-        let tree = try repo.writeTree(paths: paths)
-        let tip = try repo.createCommit(tree: tree, parents: [], message: "blobs\n", author: alice, sign: nil)
-        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: nil, message: "test")
+        try commitBlobs((0..<600).map { Array("blob \($0)\n".utf8) })
         try git("gc", "--quiet")
         let packs = GitPackIndex.packs(inRepository: repoPath)
         XCTAssertEqual(packs.count, 1)

@@ -21,24 +21,6 @@ final class GitPackedBlobStreamTests: GitTestCase {
         return Array(bytes.prefix(size))
     }
 
-    /// Stores `contents` under one commit on the catalog ref, so a repack keeps them.
-    func commitBlobs(_ contents: [[UInt8]]) throws -> [GitOID] {
-        let blobs = try contents.map { content in
-            try repo.writeBlob(size: content.count) { write in try content.withUnsafeBytes { try write($0) } }
-        }
-        let tree = try repo.writeTree(paths: blobs.enumerated().map { (path: "f\($0.offset)", oid: $0.element, mode: TreeEntry.Mode.blob) })
-        let tip = try repo.createCommit(tree: tree, parents: [], message: "blobs\n", author: alice, sign: nil)
-        let old = try repo.resolveReference("refs/gaitstore/catalog")
-        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: old, message: "test")
-        return blobs
-    }
-
-    /// Blobs that stock git lists as deltas in the repository's packs.
-    func deltas() throws -> Set<GitOID> {
-        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
-        return Set(objects.filter { $0.type == "blob" && $0.isDelta }.map(\.id))
-    }
-
     /// Makes malloc give every block of 256 KB or more its own mapping, unmapped when freed, so
     /// that the resident size follows the large blocks in use (glibc would otherwise raise that
     /// limit as blocks are freed, and serve them from heap pages that are already resident);
@@ -77,12 +59,12 @@ final class GitPackedBlobStreamTests: GitTestCase {
         defer { restoreMallocDefault() }
         let size = 24 << 20
         let original = text(size), edited = text(size, first: 7)
-        let blobs = try commitBlobs([original, edited])
+        let blobs = try commitBlobs([original, edited]).blobs
         let digests = [original, edited].map { SHA256Digest.of($0) }
 
         // libgit2's default threshold (512 MB): one version becomes a delta of the other.
         try repo.repack(gracePeriod: 0)
-        let delta = try deltas()
+        let delta = Set(try deltaBases().keys)
         XCTAssertEqual(delta.count, 1, "one of two near-identical blobs is stored as a delta")
         for (blob, digest) in zip(blobs, digests) {
             let (digestRead, peak) = try readMeasuringPeak(blob, in: repo)
@@ -100,7 +82,7 @@ final class GitPackedBlobStreamTests: GitTestCase {
         // threshold from pack.deltaCacheSize.
         try repo.setLocalConfig("pack.deltaCacheSize", to: Int64(size / 2))
         try repo.repack(gracePeriod: 0)
-        XCTAssertEqual(try deltas(), [])
+        XCTAssertEqual(try deltaBases(), [:])
         let fresh = try GitRepository.open(at: repoPath)
         for (blob, digest) in zip(blobs, digests) {
             let (digestRead, peak) = try readMeasuringPeak(blob, in: fresh)
@@ -111,7 +93,7 @@ final class GitPackedBlobStreamTests: GitTestCase {
 
     func testTheReadersOwnErrorComesOutUnchanged() throws {
         struct Stop: Error {}
-        let blob = try commitBlobs([text(1 << 20)])[0]
+        let blob = try commitBlobs([text(1 << 20)]).blobs[0]
         try repo.repack(gracePeriod: 0)
         XCTAssertNotNil(repo.packedWholeBlob(blob))
         var chunks = 0
@@ -145,7 +127,7 @@ final class GitPackedBlobStreamTests: GitTestCase {
 
     func testDamageInsideAPackedBlobIsADamagedObject() throws {
         let content = text(600_000)
-        let blob = try commitBlobs([content])[0]
+        let blob = try commitBlobs([content]).blobs[0]
         // Uncompressed (stored) deflate blocks: the content lies in the pack as it is.
         try git("-c", "pack.compression=0", "gc", "--quiet")
         let (pack, stream) = try zlibStream(of: blob)
@@ -183,7 +165,7 @@ final class GitPackedBlobStreamTests: GitTestCase {
 
     func testThePackIndexesAreParsedOnceAndANewPackIsSeenAfterGC() throws {
         let first = try randomBytes(400_000), second = try randomBytes(500_000)
-        let a = try commitBlobs([first])[0]
+        let a = try commitBlobs([first]).blobs[0]
         try git("gc", "--quiet")
         for _ in 0..<3 { XCTAssertEqual(try read(a, in: repo), SHA256Digest.of(first)) }
         XCTAssertNotNil(repo.packedWholeBlob(a))
@@ -191,7 +173,7 @@ final class GitPackedBlobStreamTests: GitTestCase {
         let oldPack = try XCTUnwrap(repo.packIndexes.indexes.first?.packPath)
 
         // Another process packs a new blob with the old one; the old pack goes.
-        let b = try commitBlobs([first, second])[1]
+        let b = try commitBlobs([first, second]).blobs[1]
         XCTAssertNil(repo.packedWholeBlob(b), "loose until gc")
         try git("gc", "--quiet", "--prune=now")
         XCTAssertFalse(FileManager.default.fileExists(atPath: oldPack))

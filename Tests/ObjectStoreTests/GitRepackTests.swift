@@ -8,10 +8,6 @@ final class GitRepackTests: GitTestCase {
         Set(try git("rev-list", "--objects", "--all").lines.map { try oid(String($0.prefix(40))) })
     }
 
-    func looseFile(_ oid: GitOID) -> String {
-        repoPath + "/objects/" + oid.hex.prefix(2) + "/" + oid.hex.dropFirst(2)
-    }
-
     func age(_ file: String, seconds: TimeInterval) throws {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -seconds)], ofItemAtPath: file)
     }
@@ -141,18 +137,8 @@ final class GitRepackTests: GitTestCase {
         }
         let versions = [try add(first, as: "p1/transcript.jsonl"), try add(second, as: "p2/transcript.jsonl")]
         for index in 0..<40 { _ = try add(bytes(64 * 1024 - 200 + index), as: "p\(index % 7)/noise-\(index).bin") }
-        let tree = try repo.writeTree(paths: paths)
-        let commit = try repo.createCommit(tree: tree, parents: [], message: "catalog\n", author: alice, sign: nil)
-        try repo.updateReference("refs/gaitstore/catalog", to: commit, expected: nil, message: "catalog")
+        let tree = try commitOnCatalog(paths, message: "catalog\n")
         return (try XCTUnwrap(try repo.treeEntry(tree, path: "packs")).oid, versions)
-    }
-
-    /// The delta bases of the blobs in the repository's packs, by `git verify-pack -v`: blob -> base.
-    func deltaBases() throws -> [GitOID: GitOID] {
-        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
-        return Dictionary(uniqueKeysWithValues: objects.compactMap { object in
-            object.type == "blob" ? object.base.map { (object.id, $0) } : nil
-        })
     }
 
     func testNamingTreesLetTheDeltaSearchFindVersionsOfTheSameFile() throws {

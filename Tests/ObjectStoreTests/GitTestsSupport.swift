@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ObjectStore
+import TestSupport
 
 /// Base for the git layer's tests: a fresh bare repository in its own temporary folder, and the
 /// real `git` CLI (isolated from the machine's configuration) as the oracle.
@@ -74,32 +75,22 @@ class GitTestCase: XCTestCase {
         try run("/usr/bin/git", ["-C", repoPath] + arguments, stdin: stdin)
     }
 
-    /// One object of a pack, as `git verify-pack -v` lists it:
-    /// `<id> <type> <size> <size in pack> <offset> [<depth> <base>]`.
-    struct PackedObject {
-        let id: GitOID
-        let type: String
-        let size: Int
-        let sizeInPack: Int
-        let offset: Int
-        /// The object this one is stored as a delta of; nil when stored whole.
-        let base: GitOID?
-        var isDelta: Bool { base != nil }
+    /// Every object of one pack (`.pack` or `.idx` path), by stock git, which must accept the pack.
+    func verifyPack(_ pack: String, file: StaticString = #filePath, line: UInt = #line) throws -> [PackedObject<GitOID>] {
+        try PackedObject.list(pack, id: GitOID.init(hex:), file: file, line: line)
     }
 
-    /// Every object of one pack (`.pack` or `.idx` path), by stock git, which must accept the pack.
-    func verifyPack(_ pack: String, file: StaticString = #filePath, line: UInt = #line) throws -> [PackedObject] {
-        let listing = try run("/usr/bin/git", ["verify-pack", "-v", pack])
-        XCTAssertEqual(listing.status, 0, "git verify-pack \(pack): \(listing.stderr)", file: file, line: line)
-        // The summary lines ("non delta: ...", "chain length = ...", "<pack>: ok") start with no id.
-        return try listing.lines.compactMap { row in
-            let fields = row.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 5, let id = GitOID(hex: fields[0]) else { return nil }
-            func number(_ index: Int) throws -> Int { try XCTUnwrap(Int(fields[index]), row, file: file, line: line) }
-            let base = fields.count >= 7 ? try XCTUnwrap(GitOID(hex: fields[6]), row, file: file, line: line) : nil
-            return PackedObject(id: id, type: String(fields[1]), size: try number(2), sizeInPack: try number(3),
-                                offset: try number(4), base: base)
-        }
+    /// The delta bases of the blobs in the repository's packs, by `git verify-pack -v`: blob -> base.
+    func deltaBases() throws -> [GitOID: GitOID] {
+        let objects = try GitPackIndex.packs(inRepository: repoPath).flatMap { try verifyPack($0) }
+        return Dictionary(uniqueKeysWithValues: objects.compactMap { object in
+            object.type == "blob" ? object.base.map { (object.id, $0) } : nil
+        })
+    }
+
+    /// Where `oid` lies as a loose object of the test's repository.
+    func looseFile(_ oid: GitOID) -> String {
+        repoPath + "/objects/" + oid.hex.prefix(2) + "/" + oid.hex.dropFirst(2)
     }
 
     /// `git count-objects -v` of `repository` (the test's own by default) as a dictionary.
@@ -128,6 +119,28 @@ class GitTestCase: XCTestCase {
         let path = scratch + "/" + name
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
+    }
+
+    /// Commits a tree of `paths` on the catalog ref, after whatever it held, so that a repack
+    /// keeps everything in it; returns the tree.
+    @discardableResult
+    func commitOnCatalog(_ paths: [(path: String, oid: GitOID, mode: TreeEntry.Mode)], message: String = "blobs\n") throws -> GitOID {
+        let tree = try repo.writeTree(paths: paths)
+        let tip = try repo.createCommit(tree: tree, parents: [], message: message, author: alice, sign: nil)
+        let old = try repo.resolveReference("refs/gaitstore/catalog")
+        try repo.updateReference("refs/gaitstore/catalog", to: tip, expected: old, message: "test")
+        return tree
+    }
+
+    /// Stores `contents` (streamed in, as imports write them) as files `f0`, `f1`, ... of one
+    /// commit on the catalog ref; returns the blobs in order and their tree.
+    @discardableResult
+    func commitBlobs(_ contents: [[UInt8]]) throws -> (blobs: [GitOID], tree: GitOID) {
+        let blobs = try contents.map { content in
+            try repo.writeBlob(size: content.count) { write in try content.withUnsafeBytes { try write($0) } }
+        }
+        let tree = try commitOnCatalog(blobs.enumerated().map { (path: "f\($0.offset)", oid: $0.element, mode: TreeEntry.Mode.blob) })
+        return (blobs, tree)
     }
 
     let alice = GitSignatureIdentity(name: "Alice Example", email: "alice@example.org", time: 1_700_000_000)
