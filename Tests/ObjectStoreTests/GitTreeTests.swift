@@ -108,6 +108,32 @@ final class GitTreeTests: GitTestCase {
         XCTAssertEqual(try repo.writeTree(paths: []).hex, "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
     }
 
+    /// libgit2's tree builder refuses every name a checkout could take for `.git` (NTFS's way of
+    /// reading names included); the loose tree writer, which does not go through libgit2, refuses
+    /// the same ones, and the two accept the near misses alike.
+    func testNamesTakenForDotGitAreRefusedByBothTreeWriters() throws {
+        let blob = try repo.writeBlob(Array("x".utf8))
+        let emptyTree = try repo.writeTree([])
+        for name in [".git", ".GIT", ".gIt", ".git.", ".git ", ".git. .", "git~1", "GIT~1", ".git\\config"] {
+            for entry in [TreeEntry(name: name, oid: blob, mode: .blob), TreeEntry(name: name, oid: emptyTree, mode: .tree)] {
+                XCTAssertThrowsError(try repo.writeTree([entry])) { error in
+                    XCTAssertEqual("\(error)", "invalid tree entry name \"\(name)\"")
+                }
+                XCTAssertThrowsError(try repo.writeLooseTree([entry])) { error in
+                    XCTAssertEqual("\(error)", "invalid tree entry name \"\(name)\"")
+                }
+            }
+            XCTAssertThrowsError(try repo.writeTree(paths: [("jobs/\(name)/hooks/post-checkout", blob, .executable)])) { error in
+                XCTAssertEqual("\(error)", "invalid path \"jobs/\(name)/hooks/post-checkout\"")
+            }
+        }
+        let nearMisses = [".gitmodules", ".gitignore", ".gitx", ".gi", "git", "git~2", "a.git", "a\\b", "..."]
+        let entries = nearMisses.map { TreeEntry(name: $0, oid: blob, mode: .blob) }
+        let tree = try repo.writeTree(entries)
+        XCTAssertEqual(try repo.writeLooseTree(entries), tree)
+        XCTAssertEqual(Set(try lsTree(tree, recursive: false).map(\.path)), Set(nearMisses))
+    }
+
     func testSymlinksWrittenByGitAreRefusedOnRead() throws {
         let target = try repo.writeBlob(Array("/etc/passwd".utf8))
         let listing = "120000 blob \(target.hex)\tlink\n100644 blob \(target.hex)\tplain\n"

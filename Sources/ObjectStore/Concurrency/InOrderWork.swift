@@ -12,10 +12,15 @@ public struct InOrderWork<Item, Output> {
         self.width = max(1, width)
     }
 
-    public func run(_ items: [Item], work: @escaping (Item) -> Output, deliver: (Output) -> Void) {
+    /// Hands back results in order until `deliver` returns false: no item is started after that,
+    /// and `run` returns once the items already under way (at most `window` ahead) are done,
+    /// their results dropped.
+    public func run(_ items: [Item], work: @escaping (Item) -> Output, deliver: (Output) -> Bool) {
         // One item, or one thread: no thread is started, and nothing changes for the caller.
         guard width > 1 && items.count > 1 else {
-            for item in items { deliver(work(item)) }
+            for item in items {
+                guard deliver(work(item)) else { return }
+            }
             return
         }
         let state = SharedState<Output>(count: items.count)
@@ -28,7 +33,18 @@ public struct InOrderWork<Item, Output> {
             }.start()
         }
         for index in items.indices {
-            deliver(state.take(index))
+            guard deliver(state.take(index)) else {
+                state.stop()
+                return
+            }
+        }
+    }
+
+    /// Hands back every result, in order.
+    public func run(_ items: [Item], work: @escaping (Item) -> Output, deliver: (Output) -> Void) {
+        run(items, work: work) { (output: Output) -> Bool in
+            deliver(output)
+            return true
         }
     }
 }
@@ -39,26 +55,31 @@ private final class SharedState<Output>: @unchecked Sendable {
     private var slots: [Output?]
     private var next = 0
     private var delivered = 0
+    private var underWay = 0
+    private var stopped = false
 
     init(count: Int) {
         slots = Array(repeating: nil, count: count)
     }
 
-    /// The next item to work on, once it is within `window` of the caller; nil when none is left.
+    /// The next item to work on, once it is within `window` of the caller; nil when none is left
+    /// or the caller stopped.
     func nextIndex(window: Int) -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        while next < slots.count && next >= delivered + window {
+        while !stopped && next < slots.count && next >= delivered + window {
             condition.wait()
         }
-        guard next < slots.count else { return nil }
+        guard !stopped && next < slots.count else { return nil }
         next += 1
+        underWay += 1
         return next - 1
     }
 
     func store(_ result: Output, at index: Int) {
         condition.lock()
-        slots[index] = result
+        if !stopped { slots[index] = result }
+        underWay -= 1
         condition.broadcast()
         condition.unlock()
     }
@@ -75,5 +96,17 @@ private final class SharedState<Output>: @unchecked Sendable {
         delivered = index + 1
         condition.broadcast()
         return result
+    }
+
+    /// Starts no further item and waits until the items under way are done.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopped = true
+        condition.broadcast()
+        while underWay > 0 {
+            condition.wait()
+        }
+        slots.removeAll()
     }
 }

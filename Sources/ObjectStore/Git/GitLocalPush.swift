@@ -33,14 +33,12 @@ struct GitLocalPush {
         for command in commands {
             current[command.destination] = try destination.resolveReference(command.destination)
         }
-        let everything = try destination.references(withPrefix: "refs/").map { ($0.name, $0.oid) }
-        session.remoteReferencesBeforePush = Dictionary(everything, uniquingKeysWith: { first, _ in first }).merging(current) { _, judged in judged }
         let verdicts = commands.map { $0.rejection(current: current[$0.destination], in: source) }
         let toSend = zip(commands, verdicts).filter { $0.1 == nil }.map(\.0)
         try GitLocalObjectTransfer(source: source, destination: destination, label: session.label, progress: session.progress)
             .send(reachableFrom: toSend.compactMap(\.new))
         return zip(commands, verdicts).map { command, verdict in
-            if let verdict { return GitPushResult(ref: command.destination, rejection: verdict) }
+            if let verdict { return GitPushResult(ref: command.destination, rejection: verdict, previous: current[command.destination]) }
             return updateRemoteRef(command, expected: current[command.destination])
         }
     }
@@ -57,15 +55,15 @@ struct GitLocalPush {
                 } else if let expected {
                     try destination.deleteReference(ref, expected: expected)
                 }
-                return GitPushResult(ref: ref, rejection: nil)
+                return GitPushResult(ref: ref, rejection: nil, previous: expected)
             } catch GitRefUpdateError.conflict {
-                return GitPushResult(ref: ref, rejection: GitPushResult.fetchFirst)
+                return GitPushResult(ref: ref, rejection: GitPushResult.fetchFirst, previous: expected)
             } catch GitRefUpdateError.locked {
                 usleep(Self.lockPause)
             } catch {
-                return GitPushResult(ref: ref, rejection: "failed to update ref: \(error)")
+                return GitPushResult(ref: ref, rejection: "failed to update ref: \(error)", previous: expected)
             }
         }
-        return GitPushResult(ref: ref, rejection: GitPushResult.remoteRefLocked)
+        return GitPushResult(ref: ref, rejection: GitPushResult.remoteRefLocked, previous: expected)
     }
 }

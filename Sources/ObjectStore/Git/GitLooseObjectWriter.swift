@@ -1,5 +1,4 @@
 import CGit2
-import CZlib
 
 #if canImport(Glibc)
 import Glibc
@@ -13,8 +12,8 @@ import Darwin
 ///
 /// Why not `git_odb_write`: per object it asks every backend whether the object exists (reading
 /// a loose header, searching the packs), creates the fan-out directory whether it exists or not,
-/// allocates a fresh zlib stream (256 KB) and finishes with link+unlink. Here one zlib stream is
-/// reset per object (which still clears its hash table), existence is one `utimensat` of the
+/// allocates a fresh zlib stream (256 KB) and finishes with link+unlink. Here one `ZlibDeflater`
+/// is reset per object (which still clears its hash table), existence is one `utimensat` of the
 /// loose path, and the file is renamed into place. An object also held in a pack gets a loose copy,
 /// which git tolerates and `gc` drops. Level 1 is git's own default for loose objects.
 ///
@@ -30,22 +29,15 @@ final class GitLooseObjectWriter {
     }
 
     private let objectsDirectory: String
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let deflater: ZlibDeflater
 
     init(objectsDirectory: String) throws {
         self.objectsDirectory = objectsDirectory
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let rc = deflateInit_(stream, 1, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else {
-            stream.deallocate()
-            throw Self.failure("compress loose object", "zlib error \(rc)")
+        do {
+            deflater = try ZlibDeflater(level: 1)
+        } catch let failure as ZlibDeflater.Failure {
+            throw Self.failure("compress loose object", "zlib error \(failure.code)")
         }
-    }
-
-    deinit {
-        deflateEnd(stream)
-        stream.deallocate()
     }
 
     /// Stores `body` as an object of `kind` unless it is already loose, and returns its id.
@@ -63,23 +55,17 @@ final class GitLooseObjectWriter {
     }
 
     private func compress(_ header: [UInt8], _ body: [UInt8]) throws -> [UInt8] {
-        var rc = deflateReset(stream)
-        guard rc == Z_OK else { throw Self.failure("compress loose object", "zlib error \(rc)") }
-        let capacity = Int(deflateBound(stream, UInt(header.count + body.count))) + 16
-        return try [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
-            stream.pointee.next_out = out.baseAddress
-            stream.pointee.avail_out = uInt(capacity)
-            for (part, flush) in [(header, Z_NO_FLUSH), (body, Z_FINISH)] {
-                rc = part.withUnsafeBufferPointer { input in
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                    stream.pointee.avail_in = uInt(input.count)
-                    return deflate(stream, flush)
+        var compressed = [UInt8]()
+        do {
+            try header.withUnsafeBytes { header in
+                try body.withUnsafeBytes { body in
+                    try deflater.compress([header, body]) { compressed.append(contentsOf: $0) }
                 }
             }
-            // deflateBound covers the whole stream, so one Z_FINISH call completes it.
-            guard rc == Z_STREAM_END else { throw Self.failure("compress loose object", "zlib error \(rc)") }
-            count = capacity - Int(stream.pointee.avail_out)
+        } catch let failure as ZlibDeflater.Failure {
+            throw Self.failure("compress loose object", "zlib error \(failure.code)")
         }
+        return compressed
     }
 
     /// Writes `bytes` to a new file beside `path` and renames it into place, so a reader never

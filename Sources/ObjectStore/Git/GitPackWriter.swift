@@ -121,6 +121,7 @@ private struct PackOutput {
     var objectsWritten = 0
     private var buffer = [UInt8]()
     private var hasher = Insecure.SHA1()
+    private var deflater: ZlibDeflater?
 
     init(sink: @escaping (UnsafeRawBufferPointer, Int) throws -> Void) {
         self.sink = sink
@@ -136,26 +137,15 @@ private struct PackOutput {
         if buffer.count >= GitPackWriter.chunkSize { try flush() }
     }
 
-    /// zlib-compresses `bytes` (git's object format: a zlib stream, default level) into the pack.
+    /// zlib-compresses `bytes` (git's object format: a zlib stream, default level) into the pack,
+    /// through one stream kept for the whole pack and made on the first object that needs it.
     mutating func appendDeflated(_ bytes: UnsafeRawBufferPointer, describing oid: GitOID) throws {
-        var stream = z_stream()
-        guard deflateInit_(&stream, Z_DEFAULT_COMPRESSION, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        do {
+            let deflater = try self.deflater ?? ZlibDeflater(level: Z_DEFAULT_COMPRESSION)
+            self.deflater = deflater
+            try deflater.compress([bytes]) { try append($0) }
+        } catch is ZlibDeflater.Failure {
             throw GitPackError.compression(oid)
-        }
-        defer { deflateEnd(&stream) }
-        stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.avail_in = uInt(bytes.count)
-        var out = [UInt8](repeating: 0, count: 256 * 1024)
-        while true {
-            let (code, produced) = out.withUnsafeMutableBytes { space -> (Int32, Int) in
-                stream.next_out = space.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.avail_out = uInt(space.count)
-                let code = deflate(&stream, Z_FINISH)
-                return (code, space.count - Int(stream.avail_out))
-            }
-            try out.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
-            if code == Z_STREAM_END { return }
-            guard code == Z_OK || code == Z_BUF_ERROR else { throw GitPackError.compression(oid) }
         }
     }
 

@@ -15,7 +15,7 @@ final class GitRemoteSession {
     /// Refs libgit2 moved locally during a fetch.
     private(set) var updatedTips = [GitFetchedRef]()
     /// The remote's verdict on each pushed ref, in the order reported: a nil rejection is "ok".
-    private(set) var pushStatuses = [GitPushResult]()
+    private(set) var pushStatuses = [(ref: String, rejection: String?)]()
     let credentials = GitSSHCredentials()
     /// The object each remote ref is to receive, as judged before the upload. libgit2 resolves
     /// push sources again by itself; should a local ref have moved in between, the negotiation
@@ -27,8 +27,6 @@ final class GitRemoteSession {
     var hostKeyProblem: String?
     /// Set before connecting when gaitstore is to speak on the connection itself (`GitSmartPush`).
     var smartConnection: GitSmartConnection?
-    /// The remote's refs as a push found them before updating any (what each ref was judged against).
-    var remoteReferencesBeforePush = [String: GitOID]()
 
     private init(remote: OpaquePointer, label: String) {
         self.remote = remote
@@ -138,8 +136,7 @@ final class GitRemoteSession {
         }
         callbacks.push_update_reference = { refname, status, payload in
             guard let refname else { return 0 }
-            GitRemoteSession.from(payload).pushStatuses.append(
-                GitPushResult(ref: String(cString: refname), rejection: status.map { String(cString: $0) }))
+            GitRemoteSession.from(payload).pushStatuses.append((String(cString: refname), status.map { String(cString: $0) }))
             return 0
         }
         callbacks.push_negotiation = { updates, count, payload in

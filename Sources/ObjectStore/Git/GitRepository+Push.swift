@@ -30,13 +30,13 @@ extension GitRepository {
     /// already packed go over as stored, with the deltas gc found, instead of through libgit2's
     /// pack builder, which searches deltas for every object again on every push.
     ///
-    /// `progress` receives object and byte counts while the pack is sent. `remoteReferences`,
-    /// when given, receives the remote's refs as this push found them before it updated any, so
-    /// a caller can tell a ref that was already up to date from one it pushed without a second
-    /// connection. ssh:// remotes authenticate with ssh-agent (`SSH_AUTH_SOCK`) first, then the
-    /// key file named by `GAITSTORE_SSH_KEY`; https goes through libgit2's own stack.
-    public func push(_ remoteOrURL: String, refspecs: [String], progress: ((GitTransferProgress) -> Void)?,
-                     remoteReferences: (([String: GitOID]) -> Void)? = nil) throws -> [GitPushResult] {
+    /// Each result carries what the remote ref held when it was judged (`previous`), so a caller
+    /// can tell a ref that was already up to date from one it pushed without a second connection.
+    ///
+    /// `progress` receives object and byte counts while the pack is sent. ssh:// remotes
+    /// authenticate with ssh-agent (`SSH_AUTH_SOCK`) first, then the key file named by
+    /// `GAITSTORE_SSH_KEY`; https goes through libgit2's own stack.
+    public func push(_ remoteOrURL: String, refspecs: [String], progress: ((GitTransferProgress) -> Void)?) throws -> [GitPushResult] {
         let commands = try refspecs.map { try GitPushCommand(parsing: $0, in: self) }
         var destinations = Set<String>()
         for command in commands where !destinations.insert(command.destination).inserted {
@@ -45,16 +45,13 @@ extension GitRepository {
         guard !commands.isEmpty else { return [] }
         let session = try GitRemoteSession.open(remoteOrURL, in: self)
         session.progress = progress
-        let results: [GitPushResult]
         if let path = try GitRemoteSession.localRepositoryPath(forURL: session.pushURL) {
-            results = try GitLocalPush(source: self, destinationPath: path, session: session).push(commands)
+            return try GitLocalPush(source: self, destinationPath: path, session: session).push(commands)
         } else if let transport = GitSmartConnection.transport(forURL: session.pushURL) {
-            results = try GitSmartPush(repository: self, session: session, transport: transport).push(commands)
+            return try GitSmartPush(repository: self, session: session, transport: transport).push(commands)
         } else {
-            results = try pushOverTransport(commands, session: session)
+            return try pushOverTransport(commands, session: session)
         }
-        remoteReferences?(session.remoteReferencesBeforePush)
-        return results
     }
 
     /// A push through libgit2's own push (https://), on one connection: the refs it advertised
@@ -72,7 +69,6 @@ extension GitRepository {
 
         let advertised = Dictionary(try session.advertisedReferences().map { ($0.name, $0.oid) },
                                     uniquingKeysWith: { first, _ in first })
-        session.remoteReferencesBeforePush = advertised
         let verdicts = commands.map { $0.rejection(current: advertised[$0.destination], in: self) }
         let toSend = zip(commands, verdicts).filter { $0.1 == nil }.map(\.0)
         for command in toSend {
@@ -85,13 +81,16 @@ extension GitRepository {
         }
 
         return zip(commands, verdicts).map { command, ownVerdict in
-            if let ownVerdict { return GitPushResult(ref: command.destination, rejection: ownVerdict) }
-            if let reported = session.pushStatuses.last(where: { $0.ref == command.destination }) { return reported }
-            // libgit2 sends no command for a ref that already holds the pushed value.
-            if command.new != nil && advertised[command.destination] == command.new {
-                return GitPushResult(ref: command.destination, rejection: nil)
+            let previous = advertised[command.destination]
+            if let ownVerdict { return GitPushResult(ref: command.destination, rejection: ownVerdict, previous: previous) }
+            if let reported = session.pushStatuses.last(where: { $0.ref == command.destination }) {
+                return GitPushResult(ref: command.destination, rejection: reported.rejection, previous: previous)
             }
-            return GitPushResult(ref: command.destination, rejection: "the remote reported no status for this ref")
+            // libgit2 sends no command for a ref that already holds the pushed value.
+            if command.new != nil && previous == command.new {
+                return GitPushResult(ref: command.destination, rejection: nil, previous: previous)
+            }
+            return GitPushResult(ref: command.destination, rejection: "the remote reported no status for this ref", previous: previous)
         }
     }
 }

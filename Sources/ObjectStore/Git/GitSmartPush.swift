@@ -34,7 +34,6 @@ struct GitSmartPush {
 
         let advertised = Dictionary(try session.advertisedReferences().map { ($0.name, $0.oid) },
                                     uniquingKeysWith: { first, _ in first })
-        session.remoteReferencesBeforePush = advertised
         let verdicts = commands.map { $0.rejection(current: advertised[$0.destination], in: repository) }
         // A ref that already holds the pushed value needs no command (git sends none either).
         let updates = zip(commands, verdicts).filter { command, verdict in
@@ -49,14 +48,15 @@ struct GitSmartPush {
             reported = try readReport(from: stream)
         }
         return zip(commands, verdicts).map { command, verdict in
-            if let verdict { return GitPushResult(ref: command.destination, rejection: verdict) }
+            let previous = advertised[command.destination]
+            if let verdict { return GitPushResult(ref: command.destination, rejection: verdict, previous: previous) }
             if !updates.contains(where: { $0.destination == command.destination }) {
-                return GitPushResult(ref: command.destination, rejection: nil)
+                return GitPushResult(ref: command.destination, rejection: nil, previous: previous)
             }
             guard let status = reported[command.destination] else {
-                return GitPushResult(ref: command.destination, rejection: "the remote reported no status for this ref")
+                return GitPushResult(ref: command.destination, rejection: "the remote reported no status for this ref", previous: previous)
             }
-            return GitPushResult(ref: command.destination, rejection: status)
+            return GitPushResult(ref: command.destination, rejection: status, previous: previous)
         }
     }
 

@@ -19,10 +19,14 @@ public struct GitPushResult: Sendable, Equatable {
     /// nil when the remote reference now holds what was pushed; otherwise why it was refused,
     /// in the remote's own words when the remote refused it.
     public let rejection: String?
+    /// What the remote reference held when the push judged it, before anything moved; nil when
+    /// it did not exist. An accepted ref whose `previous` is the pushed value was already up to date.
+    public let previous: GitOID?
 
-    public init(ref: String, rejection: String?) {
+    public init(ref: String, rejection: String?, previous: GitOID? = nil) {
         self.ref = ref
         self.rejection = rejection
+        self.previous = previous
     }
 
     public var isAccepted: Bool { rejection == nil }

@@ -28,7 +28,7 @@ public struct TreeEntry: Hashable, Sendable {
         }
     }
 
-    /// One path component: no `/`, not empty, not `.` or `..`.
+    /// One path component: no `/`, not empty, not `.` or `..`, nothing taken for `.git`.
     public let name: String
     public let oid: GitOID
     public let mode: Mode
@@ -65,9 +65,31 @@ public enum GitTreeError: Error, CustomStringConvertible {
 
 extension TreeEntry {
     /// git accepts almost any bytes in a name; gaitstore accepts what survives every file system
-    /// and every zip tool: no separators, no NUL, no dot segments.
+    /// and every zip tool: no separators, no NUL, no dot segments, nothing taken for `.git`.
     static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(0x2F) && !name.utf8.contains(0)
+            && !namesGitDirectory(name)
+    }
+
+    /// Whether a checkout could take `name` for the repository's own `.git`, as libgit2's tree
+    /// builder judges it (and `git fsck`, with git's default `core.protectNTFS`): `.git` in any
+    /// case, or as NTFS reads it: followed by dots or spaces only, or by a backslash, or as its
+    /// short name `git~1`. The loose tree writer does not go through libgit2, so it checks here.
+    private static func namesGitDirectory(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        for reserved in [".git", "git~1"] {
+            let prefix = Array(reserved.utf8)
+            guard bytes.count >= prefix.count,
+                  zip(bytes, prefix).allSatisfy({ byte, expected in asciiLowercased(byte) == expected })
+            else { continue }
+            let rest = bytes[prefix.count...]
+            return rest.first == UInt8(ascii: "\\") || rest.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ".") }
+        }
+        return false
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 0x20 : byte
     }
 
     /// Splits `a/b/c` into components, or nil when any component is not a valid name.

@@ -66,13 +66,47 @@ extension GoTime {
     /// ninth dropped), then `Z` or `±hh:mm`. Fields are range-checked, including the day of
     /// the month; leap seconds are refused.
     public init?(rfc3339 text: String) {
-        let s = Array(text.utf8)
+        var text = text
+        guard let fields = text.withUTF8({ RFC3339Fields(parsing: $0) }) else { return nil }
+        let days = CivilDate.daysSinceEpoch(year: fields.year, month: fields.month, day: fields.day)
+        let local = Int64(days) * 86_400 + Int64(fields.hour * 3600 + fields.minute * 60 + fields.second)
+        self.init(unixSeconds: local - Int64(fields.offsetSeconds), nanoseconds: Int32(fields.nanoseconds),
+                  offsetSeconds: Int32(fields.offsetSeconds))
+    }
+
+    /// Whether `s` is exactly what `rfc3339Nano` writes for some time, i.e. `GoTime(rfc3339:)`
+    /// accepts it and formats it back to the same bytes; checked in place, without either, for
+    /// scans that meet one time per stored record.
+    static func isRFC3339Nano(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let fields = RFC3339Fields(parsing: s) else { return false }
+        // One to nine fraction digits, the last not a zero (Go trims them), or no fraction.
+        if let fraction = fields.fraction, fraction.count > 9 || s[fraction.upperBound - 1] == UInt8(ascii: "0") {
+            return false
+        }
+        // A zero offset is written `Z`.
+        return fields.zoneIsZ || fields.offsetSeconds != 0
+    }
+}
+
+/// The fields of a strict RFC 3339 time, read as `GoTime(rfc3339:)` describes and range-checked,
+/// with where its fraction is and how its zone was written, for the round-trip check.
+private struct RFC3339Fields {
+    var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
+    /// The fraction's first nine digits, as nanoseconds.
+    var nanoseconds = 0
+    /// Where the fraction's digits are (at least one), when there is a fraction.
+    var fraction: Range<Int>?
+    var offsetSeconds = 0
+    /// The zone was written `Z`, not as a `±hh:mm` offset.
+    var zoneIsZ = false
+
+    init?(parsing s: UnsafeBufferPointer<UInt8>) {
         guard s.count >= 20 else { return nil }
         func number(_ range: Range<Int>, _ bounds: ClosedRange<Int>) -> Int? {
             var value = 0
-            for c in s[range] {
-                guard JSONNumber.isDigit(c) else { return nil }
-                value = value * 10 + Int(c - UInt8(ascii: "0"))
+            for i in range {
+                guard JSONNumber.isDigit(s[i]) else { return nil }
+                value = value * 10 + Int(s[i] - UInt8(ascii: "0"))
             }
             return bounds.contains(value) ? value : nil
         }
@@ -83,69 +117,30 @@ extension GoTime {
               let hour = number(11..<13, 0...23), let minute = number(14..<16, 0...59),
               let second = number(17..<19, 0...59)
         else { return nil }
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
 
         var i = 19
-        var nanos = 0
         if i + 1 < s.count, s[i] == UInt8(ascii: "."), JSONNumber.isDigit(s[i + 1]) {
             i += 1
+            let start = i
             var scale = 100_000_000
             while i < s.count, JSONNumber.isDigit(s[i]) {
-                nanos += Int(s[i] - UInt8(ascii: "0")) * scale
+                nanoseconds += Int(s[i] - UInt8(ascii: "0")) * scale
                 scale /= 10
                 i += 1
             }
+            fraction = start..<i
         }
 
-        var offset = 0
         if s.count - i == 1 && s[i] == UInt8(ascii: "Z") {
-            offset = 0
+            zoneIsZ = true
         } else {
             guard s.count - i == 6, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-"),
                   s[i + 3] == UInt8(ascii: ":"),
                   let zoneHour = number(i + 1..<i + 3, 0...23), let zoneMinute = number(i + 4..<i + 6, 0...59)
             else { return nil }
-            offset = (zoneHour * 60 + zoneMinute) * 60 * (s[i] == UInt8(ascii: "-") ? -1 : 1)
+            offsetSeconds = (zoneHour * 60 + zoneMinute) * 60 * (s[i] == UInt8(ascii: "-") ? -1 : 1)
         }
-
-        let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
-        let local = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        self.init(unixSeconds: local - Int64(offset), nanoseconds: Int32(nanos), offsetSeconds: Int32(offset))
-    }
-}
-
-extension GoTime {
-    /// Whether `s` is exactly what `rfc3339Nano` writes for some time, i.e. `GoTime(rfc3339:)`
-    /// accepts it and formats it back to the same bytes; checked in place, without either, for
-    /// scans that meet one time per stored record.
-    static func isRFC3339Nano(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        func number(_ range: Range<Int>, _ bounds: ClosedRange<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                guard JSONNumber.isDigit(s[i]) else { return nil }
-                value = value * 10 + Int(s[i] - UInt8(ascii: "0"))
-            }
-            return bounds.contains(value) ? value : nil
-        }
-        guard s.count >= 20, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"), s[10] == UInt8(ascii: "T"),
-              s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
-              let year = number(0..<4, 0...9999), let month = number(5..<7, 1...12),
-              number(8..<10, 1...CivilDate.daysIn(month: month, year: year)) != nil,
-              number(11..<13, 0...23) != nil, number(14..<16, 0...59) != nil, number(17..<19, 0...59) != nil
-        else { return false }
-        var i = 19
-        if s[i] == UInt8(ascii: ".") {
-            // One to nine digits, the last not a zero (Go trims them).
-            i += 1
-            let start = i
-            while i < s.count, JSONNumber.isDigit(s[i]) { i += 1 }
-            guard (1...9).contains(i - start), s[i - 1] != UInt8(ascii: "0") else { return false }
-        }
-        if s.count - i == 1 { return s[i] == UInt8(ascii: "Z") }
-        // A non-zero offset; a zero one is written `Z`.
-        guard s.count - i == 6, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-"), s[i + 3] == UInt8(ascii: ":"),
-              let zoneHour = number(i + 1..<i + 3, 0...23), let zoneMinute = number(i + 4..<i + 6, 0...59)
-        else { return false }
-        return zoneHour != 0 || zoneMinute != 0
     }
 }
 

@@ -21,20 +21,20 @@ public enum Importer {
     }
 
     /// Verifies the inputs on every core, in argument order: the error thrown is the first failing
-    /// path's, and once one has failed the paths after it are not verified.
+    /// path's, and none is started after its failure is seen.
     static func verifiedCandidates(_ paths: [String]) throws -> [ImportCandidate] {
-        let failed = SharedFlag()
         var candidates: [ImportCandidate] = []
         var failure: Error?
-        InOrderWork<String, Swift.Result<ImportCandidate, Error>?>(width: ProcessInfo.processInfo.activeProcessorCount).run(paths) { path in
-            failed.isSet ? nil : Swift.Result { try candidate(for: path) }
+        InOrderWork<String, Swift.Result<ImportCandidate, Error>>(width: ProcessInfo.processInfo.activeProcessorCount).run(paths) { path in
+            Swift.Result { try candidate(for: path) }
         } deliver: { result in
-            guard failure == nil, let result else { return }
             switch result {
-            case .success(let candidate): candidates.append(candidate)
+            case .success(let candidate):
+                candidates.append(candidate)
+                return true
             case .failure(let error):
                 failure = error
-                failed.set()
+                return false
             }
         }
         if let failure { throw failure }
@@ -47,13 +47,4 @@ public enum Importer {
         if FileBytes.isDirectory(path) { return try ImportCandidate.fromDirectory(path) }
         return try ImportCandidate.fromZip(path)
     }
-}
-
-/// A flag one thread sets and others read.
-private final class SharedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

@@ -23,11 +23,10 @@ public enum Push {
         }
         // One connection: the push judges every ref against what the remote holds (only a
         // fast-forward is sent) and says what that was, which tells pushed from up to date.
-        var before = [String: GitOID]()
-        let results = try repository.push(remote, refspecs: local.map { "\($0.name):\($0.name)" }, progress: progress) { before = $0 }
+        let results = try repository.push(remote, refspecs: local.map { "\($0.name):\($0.name)" }, progress: progress)
         for ((name, oid), result) in zip(local, results) {
             switch result.rejection {
-            case nil where before[name] == oid:
+            case nil where result.previous == oid:
                 report.upToDate.append(name)
             case nil:
                 report.pushed.append(name)
