@@ -25,11 +25,10 @@ public struct DirectoryPack {
         location = .directory(directory)
     }
 
-    /// A stored pack of a directory kind.
-    public init(store: Store, kind: PackKind, tree: GitOID) throws {
-        guard !kind.exportsAsZip else { throw FormatError.invalid("a \(kind.rawValue) is not a directory pack") }
+    /// A stored pack of a directory kind, as `Store.storedPack` opens it.
+    init(kind: PackKind, tree: GitOID, repository: GitRepository) {
         self.kind = kind
-        location = .stored(store.repository, tree: tree)
+        location = .stored(repository, tree: tree)
     }
 
     // MARK: Files
@@ -50,7 +49,7 @@ public struct DirectoryPack {
         }
     }
 
-    /// A stored tree's files, each streamed from its blob when read. Fsck re-verifies through this too.
+    /// A stored tree's files, each streamed from its blob when read.
     /// `knownDigests`: SHA-256s the caller already computed from these blobs, so a verifier need
     /// not read them again.
     static func files(of tree: GitOID, in repository: GitRepository,
@@ -112,6 +111,25 @@ public struct DirectoryPack {
             report["status"] = "pass"
             return Verdict(packID: verified.manifestDigest, sourceRef: verified.grammarVersion,
                            filesChecked: verified.files.count, errors: [], report: .object(report))
+        }
+    }
+
+    /// Re-verifies the pack, throwing at its first failure (`.verification`), and returns the id
+    /// its content gives: how fsck and pull check a stored pack.
+    ///
+    /// `knownDigests` holds SHA-256s the caller computed from these very blobs moments ago (pull
+    /// hashes every new stored file once); a Decision Gate runpack's files found there are not
+    /// read and hashed a second time.
+    public func verifiedID(knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String {
+        let files: [String: DecisionGateRunpack.FileSource]
+        if case .stored(let repository, let tree) = location {
+            files = try Self.files(of: tree, in: repository, knownDigests: knownDigests)
+        } else {
+            files = try self.files()
+        }
+        switch kind {
+        case .decisionGateRunpack: return try DecisionGateRunpack.verify(files: files).rootHash
+        default: return try AGSMemoryPack.verify(files: Self.agsSources(files)).manifestDigest
         }
     }
 
