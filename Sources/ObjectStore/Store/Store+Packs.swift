@@ -18,9 +18,10 @@ extension Store {
             rightSide = try rightPack.manifestSide()
             manifests = [PackManifest.fileName, "manifest.json"]
         case let (.directory(leftPack), .directory(rightPack)) where leftPack.kind == rightPack.kind:
-            leftSide = try leftPack.diffSide(hashingFiles: false)
-            rightSide = try rightPack.diffSide(hashingFiles: false)
-            manifests = [try leftPack.manifestPath(), try rightPack.manifestPath()]
+            let leftRead = try leftPack.diffSide(of: try leftPack.files(), hashingFiles: false)
+            let rightRead = try rightPack.diffSide(of: try rightPack.files(), hashingFiles: false)
+            (leftSide, rightSide) = (leftRead.side, rightRead.side)
+            manifests = [leftRead.manifestPath, rightRead.manifestPath]
         default:
             throw PackKind.incomparable(left.pack.kind, left.name, right.pack.kind, right.name)
         }

@@ -146,11 +146,11 @@ public enum DecisionGateRunpack {
         return Examination(report: verifier.report, manifest: verifier.manifest)
     }
 
-    /// The manifest alone, for `pack inspect`: found and decoded as `verify` does, nothing hashed
-    /// but the manifest itself.
-    public static func manifest(files: [String: FileSource]) throws -> (path: String, manifest: Manifest) {
+    /// The manifest alone, for `pack inspect` and `pack diff`: found and decoded as `verify` does,
+    /// nothing hashed but the manifest itself, whose SHA-256 comes with it.
+    public static func manifest(files: [String: FileSource]) throws -> (path: String, manifest: Manifest, digest: SHA256Digest) {
         let verifier = try prepare(RunpackContents(files: files), at: nil)
-        return (verifier.manifestPath, verifier.manifest)
+        return (verifier.manifestPath, verifier.manifest, verifier.manifestFile.digest)
     }
 
     // MARK: Running
