@@ -41,6 +41,13 @@ final class StoredPackTests: TemporaryDirectoryTestCase {
             XCTAssertEqual(try directoryPack.verifiedID().lowercased(), id)
         }
 
+        // A stored runpack's files come back with the size and SHA-256 of the files imported.
+        let listed = try CLI.shell("cd '\(runpack)' && find . -type f -printf '%P %s ' -exec sha256sum {} \\;")
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        let onDisk = listed.stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        let stored = try store.files(of: ids.runpack, in: catalog).map { "\($0.path) \($0.size) \($0.sha256)" }
+        XCTAssertEqual(stored.sorted(), onDisk.sorted())
+
         XCTAssertThrowsError(try store.storedPack(String(repeating: "0", count: 64))) { error in
             XCTAssertTrue("\(error)".contains("unknown pack id"), "\(error)")
         }
