@@ -115,18 +115,10 @@ public enum DecisionGateRunpack {
         try verified(RunpackContents(files: files), at: nil)
     }
 
-    /// DG's report whatever the verdict, for callers that print it. Throws only when there is no
-    /// manifest to report on: `.invalid`, or `.verification` for a manifest that is a symlink.
-    public static func report(directory: String) throws -> Report {
-        try examine(directory: directory).report
-    }
-
-    public static func report(files: [String: FileSource]) throws -> Report {
-        try examine(files: files).report
-    }
-
     /// DG's report with the manifest it judged, whatever the verdict: what `pack verify` prints,
-    /// so a failing runpack is still named by its declared `root_hash` and `run_id`.
+    /// so a failing runpack is still named by its declared `root_hash` and `run_id`. Examining
+    /// throws only when there is no manifest to report on: `.invalid`, or `.verification` for a
+    /// manifest that is a symlink.
     public struct Examination: Sendable {
         public var report: Report
         public var manifest: Manifest
