@@ -139,14 +139,23 @@ struct PackInspect: ParsableCommand {
 
     func run() throws {
         try perform("inspect", json: global.json) {
-            let source = try PackSource(pack, store: global.storePath)
-            if !global.json, let directoryPack = try source.directoryPack() {
-                for (key, value) in try directoryPack.inspect().fields {
-                    printLine("\(key)=\(value.stringValue ?? String(decoding: GoJSONOutput.encode(value), as: UTF8.self))")
+            let inspection: PackInspector.Inspection
+            switch try PackSource(pack, store: global.storePath).reader {
+            case .zip(let path):
+                inspection = try PackInspector.inspect(path: path)
+            case .storedGait(let stored):
+                inspection = try PackInspector.inspect(archive: try stored.archive())
+            case .directory(let directoryPack):
+                let inspected = try directoryPack.inspect()
+                if !global.json {
+                    for (key, value) in inspected.fields {
+                        printLine("\(key)=\(value.stringValue ?? String(decoding: GoJSONOutput.encode(value), as: UTF8.self))")
+                    }
+                    return
                 }
-                return
+                inspection = PackInspector.Inspection(packID: inspected.packID, packType: directoryPack.kind.rawValue,
+                                                      sourceRef: inspected.sourceRef, json: inspected.json)
             }
-            let inspection = try source.inspect()
             if global.json {
                 var envelope = Envelope(operation: "inspect")
                 envelope["path"] = .string(pack)
@@ -205,16 +214,23 @@ struct PackDiffCommand: ParsableCommand {
     }
 }
 
-/// A pack named on the command line: a gait zip, a Decision Gate runpack or AGS memory pack
-/// directory, or else the id of a stored pack of any kind.
+/// A pack named on the command line: a gait zip or a Decision Gate runpack or AGS memory pack
+/// directory when the path exists, or else the id of a stored pack of any kind.
 enum PackSource {
-    case file(String)
+    case zip(String)
     case directory(DirectoryPack)
-    case stored(Store, id: String, kind: PackKind, tree: GitOID)
+    case stored(Store, StoredPack)
+
+    /// How a pack is read, wherever it is; the store decides for a stored pack.
+    enum Reader {
+        case zip(String)
+        case storedGait(StoredGaitPack)
+        case directory(DirectoryPack)
+    }
 
     init(_ text: String, store storePath: String) throws {
         if FileBytes.exists(text) {
-            self = FileBytes.isDirectory(text) ? .directory(try DirectoryPack(directory: text)) : .file(text)
+            self = FileBytes.isDirectory(text) ? .directory(try DirectoryPack(directory: text)) : .zip(text)
             return
         }
         guard let store = try? Store.open(at: storePath) else {
@@ -222,73 +238,46 @@ enum PackSource {
         }
         if text.contains("/") { throw FormatError.invalid("\(text): no such file or directory") }
         let catalog = try store.catalogTree()
-        let id = try store.resolvePackID(text, in: catalog)
-        let (meta, tree) = try store.storedPack(id, in: catalog)
-        self = .stored(store, id: id, kind: meta.kind, tree: tree)
+        self = .stored(store, try store.storedPack(try store.resolvePackID(text, in: catalog), in: catalog))
     }
 
     /// The pack's kind; a zip on disk counts as a gait pack until its reader says which.
     var kind: PackKind {
         switch self {
-        case .file: return .packSpec
+        case .zip: return .packSpec
         case .directory(let pack): return pack.kind
-        case .stored(_, _, let kind, _): return kind
+        case .stored(_, let pack): return pack.kind
         }
     }
 
-    /// A Decision Gate runpack or AGS memory pack, wherever it is; nil for gait packs.
-    func directoryPack() throws -> DirectoryPack? {
+    var reader: Reader {
         switch self {
-        case .file: return nil
-        case .directory(let pack): return pack
-        case let .stored(store, _, kind, tree):
-            return kind.exportsAsZip ? nil : try DirectoryPack(store: store, kind: kind, tree: tree)
-        }
-    }
-
-    /// Verifies a gait pack (call `directoryPack()` first for the other kinds).
-    func verify(_ options: VerifyOptions) throws -> VerifyResult {
-        switch self {
-        case .file(let path): return try PackVerifier.verify(path: path, options: options)
-        case .stored: return try PackVerifier.verify(archive: try storedArchive(), options: options)
-        case .directory: preconditionFailure("directory packs are verified by DirectoryPack.verify")
-        }
-    }
-
-    func inspect() throws -> PackInspector.Inspection {
-        if let pack = try directoryPack() {
-            let inspection = try pack.inspect()
-            return PackInspector.Inspection(packID: inspection.packID, packType: pack.kind.rawValue,
-                                            sourceRef: inspection.sourceRef, json: inspection.json)
-        }
-        switch self {
-        case .file(let path): return try PackInspector.inspect(path: path)
-        case .stored: return try PackInspector.inspect(archive: try storedArchive())
-        case .directory: preconditionFailure("handled above")
+        case .zip(let path): return .zip(path)
+        case .directory(let pack): return .directory(pack)
+        case .stored(_, let pack):
+            switch pack.reader {
+            case .gait(let gait): return .storedGait(gait)
+            case .directory(let directory): return .directory(directory)
+            }
         }
     }
 
     static func diff(_ left: String, _ right: String, store: String) throws -> PackDiff.Result {
         let (l, r) = (try PackSource(left, store: store), try PackSource(right, store: store))
         try PackKind.checkComparable(l.kind, left, r.kind, right)
-        if case let .stored(s, _, leftKind, leftTree) = l, case let .stored(_, _, rightKind, rightTree) = r {
-            return try s.diff((left, leftKind, leftTree), (right, rightKind, rightTree))
+        if case let .stored(s, leftPack) = l, case let .stored(_, rightPack) = r {
+            return try s.diff((left, leftPack), (right, rightPack))
         }
-        return try PackDiff.diff(try l.side(), try r.side())
+        return try PackDiff.diff(try l.reader.diffSide(), try r.reader.diffSide())
     }
+}
 
-    private func side() throws -> PackDiff.Side {
-        if let pack = try directoryPack() { return try pack.diffSide() }
+extension PackSource.Reader {
+    func diffSide() throws -> PackDiff.Side {
         switch self {
-        case .file(let path): return try PackDiff.side(path: path)
-        case .stored: return try PackDiff.side(archive: try storedArchive())
-        case .directory: preconditionFailure("handled above")
+        case .zip(let path): return try PackDiff.side(path: path)
+        case .storedGait(let pack): return try PackDiff.side(archive: try pack.archive())
+        case .directory(let pack): return try pack.diffSide()
         }
-    }
-
-    /// A stored gait pack's tree as an archive, from the lookup `init` already made.
-    private func storedArchive() throws -> StoredPackArchive {
-        guard case let .stored(store, _, _, tree) = self else { preconditionFailure("a stored pack") }
-        return try StoredPackArchive(repository: store.repository, tree: tree)
     }
 }

@@ -84,12 +84,16 @@ struct PackVerdict {
     /// (`--profile strict` and keys only concern gait's signatures and do not change its verdict).
     static func of(_ pack: String, store: String, options: VerifyOptions, signatureDemanded: Bool) -> PackVerdict {
         do {
-            let source = try PackSource(pack, store: store)
-            if let directoryPack = try source.directoryPack() {
+            let result: VerifyResult
+            switch try PackSource(pack, store: store).reader {
+            case .zip(let path):
+                result = try PackVerifier.verify(path: path, options: options)
+            case .storedGait(let stored):
+                result = try PackVerifier.verify(archive: try stored.archive(), options: options)
+            case .directory(let directoryPack):
                 return PackVerdict(pack: pack, outcome: .directory(
                     DirectoryVerdict(kind: directoryPack.kind, verdict: try directoryPack.verify(), signatureDemanded: signatureDemanded)))
             }
-            let result = try source.verify(options)
             return PackVerdict(pack: pack, outcome: .verified(result, ok: result.ok(requireSignature: options.requireSignature)))
         } catch {
             return PackVerdict(pack: pack, outcome: .failed(FormatError(classifying: error), fromLibrary: error is FormatError))

@@ -10,8 +10,6 @@ import ObjectStore
 /// line, so whatever is printed next starts on a fresh one.
 final class TransferProgressLine {
     private let verb: String
-    private let write: (String) -> Void
-    private let now: () -> TimeInterval
     private var started: TimeInterval?
     private var lastDrawn: TimeInterval = -.infinity
     private var latest: GitTransferProgress?
@@ -21,24 +19,19 @@ final class TransferProgressLine {
 
     static let redrawInterval: TimeInterval = 0.1
 
-    init(verb: String, write: @escaping (String) -> Void,
-         now: @escaping () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
-        self.verb = verb
-        self.write = write
-        self.now = now
-    }
+    private init(verb: String) { self.verb = verb }
 
     /// A line on stderr when stderr is a terminal; nil otherwise, so pipes and logs get no progress text.
     static func onTerminal(_ verb: String) -> TransferProgressLine? {
         guard isatty(STDERR_FILENO) != 0 else { return nil }
-        return TransferProgressLine(verb: verb) { FileHandle.standardError.write(Data($0.utf8)) }
+        return TransferProgressLine(verb: verb)
     }
 
     /// The closure the library calls back with each report.
     var callback: (GitTransferProgress) -> Void { { [self] in update($0) } }
 
     func update(_ progress: GitTransferProgress) {
-        let time = now()
+        let time = ProcessInfo.processInfo.systemUptime
         if started == nil { started = time }
         latest = progress
         latestTime = time
@@ -54,6 +47,8 @@ final class TransferProgressLine {
         write("\n")
         latest = nil
     }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     private func draw(at time: TimeInterval) {
         guard let latest else { return }

@@ -15,6 +15,7 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
                                                            "fceca5534f343d4266f89d29a1519a6c0ed2935964ad5757a70ed58661dba228"])
         XCTAssertEqual(packs.map { $0["kind"] as? String }, Array(repeating: "decision-gate-runpack", count: 3))
         XCTAssertEqual(packs[2]["already_stored"] as? Bool, true, "backcompat/v1 is byte-identical to golden_time_after_pass")
+        XCTAssertEqual(packs.map { $0["already_stored"] as? Bool }, [false, false, true], "only a pack seen before is not written again")
 
         for (runpack, id) in zip(runpacks.prefix(2), ["fceca553", "3ae18bfe"]) {
             let out = path("export-\(id)")
@@ -47,6 +48,7 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(both.status, 0, "the changed manifest still verifies: \(both.stderr)")
         let packs = try XCTUnwrap(try json(both.stdout)["packs"] as? [[String: Any]])
         XCTAssertEqual(packs.map { $0["differs_from_stored"] as? Bool }, [false, true])
+        XCTAssertEqual(packs.map { $0["already_stored"] as? Bool }, [false, true], "the second of one id is never written")
         XCTAssertEqual(both.stderr.split(separator: "\n").count, 1, both.stderr)
         XCTAssertTrue(both.stderr.contains("warning: pack fceca553") && both.stderr.contains("kept the stored copy"), both.stderr)
 

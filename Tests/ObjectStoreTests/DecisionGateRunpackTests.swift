@@ -25,7 +25,7 @@ final class DecisionGateRunpackTests: XCTestCase {
             XCTAssertEqual(verified.runID, run, fixture)
             XCTAssertEqual(verified.manifestPath, "manifest.json")
             XCTAssertEqual(try DecisionGateJSON.canonicalBytes(verified.report).utf8String, passReport, fixture)
-            XCTAssertEqual(try DecisionGateRunpack.report(directory: directory).json, verified.report)
+            XCTAssertEqual(try DecisionGateRunpack.examine(directory: directory).report.json, verified.report)
         }
     }
 

@@ -39,7 +39,7 @@ final class DecisionGateTamperTests: XCTestCase {
             try DecisionGateRunpack.verify(directory: self.runpack.path)
         }
         guard kind == .verification else { return nil }
-        let report = try DecisionGateRunpack.report(directory: runpack.path)
+        let report = try DecisionGateRunpack.examine(directory: runpack.path).report
         XCTAssertFalse(report.passed, file: file, line: line)
         XCTAssertEqual(report.json["status"], "fail", file: file, line: line)
         return report
@@ -47,8 +47,8 @@ final class DecisionGateTamperTests: XCTestCase {
 
     private func assertStoreViewAgrees(file: StaticString = #filePath, line: UInt = #line) throws {
         let sources = try DecisionGateFixtures.sources(of: runpack)
-        XCTAssertEqual(try DecisionGateRunpack.report(files: sources), try DecisionGateRunpack.report(directory: runpack.path),
-                       file: file, line: line)
+        XCTAssertEqual(try DecisionGateRunpack.examine(files: sources).report,
+                       try DecisionGateRunpack.examine(directory: runpack.path).report, file: file, line: line)
     }
 
     func testAFlippedByteInAnyArtifactIsAHashMismatchForThatFile() throws {
@@ -142,7 +142,7 @@ final class DecisionGateTamperTests: XCTestCase {
         XCTAssertFalse(DecisionGateRunpack.looksLikeRunpack(directory: runpack.path))
         // Without a manifest there is no report either: both refuse.
         for run in [{ try DecisionGateRunpack.verify(directory: self.runpack.path) as Any },
-                    { try DecisionGateRunpack.report(directory: self.runpack.path) as Any }] {
+                    { try DecisionGateRunpack.examine(directory: self.runpack.path).report as Any }] {
             assertFormatError(.verification, containing: ["\(runpack.path)/manifest.json is a symbolic link"], run)
         }
     }

@@ -36,6 +36,10 @@ final class GitBlobDigestsTests: GitTestCase {
             for workers in [1, 2] {
                 // An id asked for twice (a catalog may file one blob under two names) is hashed once.
                 XCTAssertEqual(try repo.blobDigests(blobs + blobs, workers: workers), wanted, "\(stage), \(workers) workers")
+                let withSizes = try repo.blobDigestsAndSizes(blobs + blobs, workers: workers)
+                XCTAssertEqual(withSizes.mapValues { $0.digest }, wanted, "\(stage), \(workers) workers")
+                XCTAssertEqual(withSizes.mapValues { $0.size }, Dictionary(uniqueKeysWithValues: zip(blobs, contents.map(\.count))),
+                               "\(stage), \(workers) workers")
             }
         }
         XCTAssertThrowsError(try repo.blobDigests([tree])) { XCTAssertTrue("\($0)".contains("not a blob"), "\($0)") }

@@ -16,13 +16,20 @@ extension GitRepository {
     ///
     /// - Throws: `GitBlobError.notABlob` when an id names something else.
     public func blobDigests(_ blobs: [GitOID], workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [GitOID: SHA256Digest] {
+        try blobDigestsAndSizes(blobs, workers: workers).mapValues { $0.digest }
+    }
+
+    /// The same with each blob's size, which sharing the work out needs anyway: a caller that
+    /// lists sizes (`Store.files(of:in:)`) need not look each one up again.
+    public func blobDigestsAndSizes(_ blobs: [GitOID], workers: Int = ProcessInfo.processInfo.activeProcessorCount)
+        throws -> [GitOID: (digest: SHA256Digest, size: Int)] {
         guard !blobs.isEmpty else { return [:] }
         // Each once (a catalog may file one blob under two names), largest first, dealt
         // round-robin, so the workers' shares come out even.
         let sized = try Set(blobs).map { ($0, try blobSize($0)) }.sorted { $0.1 > $1.1 }
         let count = max(1, min(workers, sized.count))
         if count == 1 || sized.reduce(0, { $0 + $1.1 }) < Self.parallelDigestThreshold {
-            return try Dictionary(uniqueKeysWithValues: sized.map { ($0.0, try digest(of: $0.0)) })
+            return try Dictionary(uniqueKeysWithValues: sized.map { ($0.0, (try digest(of: $0.0), $0.1)) })
         }
         packIndexes.refresh()
         let indexes = packIndexes.indexes
@@ -30,7 +37,7 @@ extension GitRepository {
             repository.packIndexes.adopt(indexes)
             return repository.digest(of:)
         }
-        return Dictionary(uniqueKeysWithValues: zip(sized.map(\.0), digests))
+        return Dictionary(uniqueKeysWithValues: zip(sized, digests).map { blob, digest in (blob.0, (digest, blob.1)) })
     }
 
     /// One blob's SHA-256, from its pack when it is stored whole there (see `blobDigests`).

@@ -25,11 +25,10 @@ public struct DirectoryPack {
         location = .directory(directory)
     }
 
-    /// A stored pack of a directory kind.
-    public init(store: Store, kind: PackKind, tree: GitOID) throws {
-        guard !kind.exportsAsZip else { throw FormatError.invalid("a \(kind.rawValue) is not a directory pack") }
+    /// A stored pack of a directory kind, as `Store.storedPack` opens it.
+    init(kind: PackKind, tree: GitOID, repository: GitRepository) {
         self.kind = kind
-        location = .stored(store.repository, tree: tree)
+        location = .stored(repository, tree: tree)
     }
 
     // MARK: Files
@@ -50,7 +49,7 @@ public struct DirectoryPack {
         }
     }
 
-    /// A stored tree's files, each streamed from its blob when read. Fsck re-verifies through this too.
+    /// A stored tree's files, each streamed from its blob when read.
     /// `knownDigests`: SHA-256s the caller already computed from these blobs, so a verifier need
     /// not read them again.
     static func files(of tree: GitOID, in repository: GitRepository,
@@ -115,6 +114,25 @@ public struct DirectoryPack {
         }
     }
 
+    /// Re-verifies the pack, throwing at its first failure (`.verification`), and returns the id
+    /// its content gives: how fsck and pull check a stored pack.
+    ///
+    /// `knownDigests` holds SHA-256s the caller computed from these very blobs moments ago (pull
+    /// hashes every new stored file once); a Decision Gate runpack's files found there are not
+    /// read and hashed a second time.
+    public func verifiedID(knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String {
+        let files: [String: DecisionGateRunpack.FileSource]
+        if case .stored(let repository, let tree) = location {
+            files = try Self.files(of: tree, in: repository, knownDigests: knownDigests)
+        } else {
+            files = try self.files()
+        }
+        switch kind {
+        case .decisionGateRunpack: return try DecisionGateRunpack.verify(files: files).rootHash
+        default: return try AGSMemoryPack.verify(files: Self.agsSources(files)).manifestDigest
+        }
+    }
+
     // MARK: Inspect
 
     public struct Inspection: Sendable {
@@ -138,7 +156,7 @@ public struct DirectoryPack {
         var identifying: [(String, JSONValue)] = []
         switch kind {
         case .decisionGateRunpack:
-            let (path, manifest) = try DecisionGateRunpack.manifest(files: files)
+            let (path, manifest, _) = try DecisionGateRunpack.manifest(files: files)
             packID = manifest.rootHash.value
             sourceRef = manifest.runID
             manifestPath = path
@@ -148,7 +166,7 @@ public struct DirectoryPack {
                            ("manifest_version", .string(manifest.manifestVersion))]
         default:
             manifestPath = AGSPackPaths.repoState
-            let state = try Self.repoState(files)
+            let state = try Self.repoState(files).state
             packID = state.manifestDigest.hex
             sourceRef = state.grammarVersion ?? ""
             identifying = [("grammar_version", .string(state.grammarVersion ?? "")),
@@ -161,7 +179,8 @@ public struct DirectoryPack {
         return Inspection(packID: packID, sourceRef: sourceRef, fields: fields)
     }
 
-    private static func repoState(_ files: [String: DecisionGateRunpack.FileSource]) throws -> AGSRepoState {
+    /// `meta/REPO_STATE.json`, parsed, with the bytes it was parsed from.
+    private static func repoState(_ files: [String: DecisionGateRunpack.FileSource]) throws -> (state: AGSRepoState, bytes: [UInt8]) {
         let path = AGSPackPaths.repoState
         guard let source = files[path] else { throw FormatError.invalid("\(path): missing") }
         guard source.size <= AGSMemoryPack.maxMetadataBytes else {
@@ -173,31 +192,36 @@ public struct DirectoryPack {
             guard bytes.count + chunk.count <= AGSMemoryPack.maxMetadataBytes else { throw FormatError.invalid("\(path): grew while read") }
             bytes.append(contentsOf: chunk)
         }
-        return try AGSRepoState.parse(bytes)
+        return (try AGSRepoState.parse(bytes), bytes)
     }
 
     // MARK: Diff
 
-    /// The manifest's path in this pack (DG: `manifest.json` or `runpack.json`).
-    public func manifestPath() throws -> String { manifestPath(among: try files()) }
-
-    func manifestPath(among files: [String: DecisionGateRunpack.FileSource]) -> String {
-        switch kind {
-        case .decisionGateRunpack: return DecisionGateRunpack.manifestNames.first { files[$0] != nil } ?? DecisionGateRunpack.manifestNames[0]
-        default: return AGSPackPaths.repoState
-        }
-    }
-
     /// One side of `pack diff`: every file but the manifest by the SHA-256 of its bytes (re-hashed,
     /// not as declared), and the manifest by the SHA-256 of its bytes, so `manifest_delta` sees any
-    /// change to it. With `hashingFiles` false only the manifest is read (the store's tree diff
-    /// finds the changed files).
-    public func diffSide(hashingFiles: Bool = true) throws -> PackDiff.Side {
-        let files = try files()
-        let manifestPath = manifestPath(among: files)
+    /// change to it.
+    public func diffSide() throws -> PackDiff.Side {
+        try diffSide(of: try files(), hashingFiles: true).side
+    }
+
+    /// The same over files already listed, with the manifest's path (DG: `manifest.json` or
+    /// `runpack.json`). The manifest is read once, for its digest and the pack's id together.
+    /// With `hashingFiles` false nothing else is read (the store's tree diff finds the changed files).
+    func diffSide(of files: [String: DecisionGateRunpack.FileSource],
+                  hashingFiles: Bool) throws -> (side: PackDiff.Side, manifestPath: String) {
+        let manifestPath: String, packID: String, manifestDigest: SHA256Digest
+        switch kind {
+        case .decisionGateRunpack:
+            let found = try DecisionGateRunpack.manifest(files: files)
+            (manifestPath, packID, manifestDigest) = (found.path, found.manifest.rootHash.value, found.digest)
+        default:
+            manifestPath = AGSPackPaths.repoState
+            let (state, bytes) = try Self.repoState(files)
+            guard bytes.count == files[manifestPath]?.size else { throw FormatError.invalid("\(manifestPath): changed size while read") }
+            (packID, manifestDigest) = (state.manifestDigest.hex, SHA256Digest.of(bytes))
+        }
         var digests: [String: String] = [:]
-        var manifestDigest = ""
-        for (path, source) in files where hashingFiles || path == manifestPath {
+        for (path, source) in files where hashingFiles && path != manifestPath {
             var hasher = SHA256Hasher()
             var count = 0
             try source.stream { chunk in
@@ -205,13 +229,10 @@ public struct DirectoryPack {
                 count += chunk.count
             }
             guard count == source.size else { throw FormatError.invalid("\(path): changed size while read") }
-            if path == manifestPath { manifestDigest = hasher.finalize().hex } else { digests[path] = hasher.finalize().hex }
+            digests[path] = hasher.finalize().hex
         }
-        let packID = switch kind {
-        case .decisionGateRunpack: try DecisionGateRunpack.manifest(files: files).manifest.rootHash.value
-        default: try Self.repoState(files).manifestDigest.hex
-        }
-        return PackDiff.Side(packID: packID, packType: kind.rawValue, manifestDigest: manifestDigest, files: digests)
+        let side = PackDiff.Side(packID: packID, packType: kind.rawValue, manifestDigest: manifestDigest.hex, files: digests)
+        return (side, manifestPath)
     }
 }
 

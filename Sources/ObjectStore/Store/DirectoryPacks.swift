@@ -1,7 +1,7 @@
 import Foundation
 
 /// Directory packs (Decision Gate runpacks, AGS memory packs): verified on disk for import, and
-/// re-verified from the stored tree by fsck, through the same format code.
+/// re-verified from the stored tree by fsck (`DirectoryPack.verifiedID`), through the same format code.
 extension ImportCandidate {
     public static func fromDirectory(_ path: String) throws -> ImportCandidate {
         let name = (path as NSString).lastPathComponent
@@ -30,24 +30,5 @@ extension ImportCandidate {
                                       files: [File]) -> PackMeta {
         PackMeta(id: id.lowercased(), kind: kind, packType: packType, sourceRef: sourceRef, sourceName: name,
                  sourceSHA256: "", sourceSize: 0, fileCount: files.count, totalBytes: files.reduce(0) { $0 + $1.size })
-    }
-}
-
-extension Store {
-    /// Re-verifies a stored directory pack from its tree; returns the id its content gives.
-    ///
-    /// `knownDigests` holds SHA-256s the caller computed from these very blobs moments ago (pull
-    /// hashes every new stored file once); a Decision Gate runpack's files found there are not
-    /// read and hashed a second time.
-    public func verifyDirectoryPack(_ meta: PackMeta, tree: GitOID, knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String {
-        let files = try DirectoryPack.files(of: tree, in: repository, knownDigests: knownDigests)
-        switch meta.kind {
-        case .decisionGateRunpack:
-            return try DecisionGateRunpack.verify(files: files).rootHash
-        case .agsMemoryPack:
-            return try AGSMemoryPack.verify(files: DirectoryPack.agsSources(files)).manifestDigest
-        case .packSpec, .runpack, .evidencePack:
-            throw FormatError.invalid("pack \(meta.id) is not a directory pack")
-        }
     }
 }

@@ -11,13 +11,13 @@ extension Store {
     public func files(of id: String, in tree: GitOID?) throws -> [StoredFile] {
         guard let packTree = try packTree(id, in: tree) else { throw FormatError.invalid("unknown pack id \(id)") }
         let entries = try repository.walkTree(packTree)
-        let digests = try repository.blobDigests(entries.map(\.entry.oid))
+        let hashed = try repository.blobDigestsAndSizes(entries.map(\.entry.oid))
         return try entries.map { path, entry in
-            let digest = digests[entry.oid]!
+            let (digest, size) = hashed[entry.oid]!
             guard try blob(for: digest, in: tree) == entry.oid else {
                 throw FormatError.verification("\(path) of pack \(id) (object \(entry.oid.hex)) no longer matches its SHA-256; run gaitstore fsck")
             }
-            return StoredFile(path: path, sha256: digest.hex, size: try repository.blobSize(entry.oid))
+            return StoredFile(path: path, sha256: digest.hex, size: size)
         }
     }
 

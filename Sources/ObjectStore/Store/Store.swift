@@ -137,15 +137,19 @@ public final class Store {
         var toWrite: [SHA256Digest: ImportCandidate.File] = [:]
         var firstByID: [String: ImportCandidate] = [:]
         var differing = Set<Int>()
+        // Candidates stored already, or earlier in this batch: reported, not written.
+        var alreadyStored = Set<Int>()
         for (index, candidate) in candidates.enumerated() {
             let id = candidate.meta.id
             if let earlier = firstByID[id] {
                 if Self.fileList(earlier) != Self.fileList(candidate) { differing.insert(index) }
+                alreadyStored.insert(index)
                 continue
             }
             firstByID[id] = candidate
             if let stored = try packTree(id, in: tree) {
                 if try !holds(candidate, exactly: stored, catalog: tree) { differing.insert(index) }
+                alreadyStored.insert(index)
                 continue
             }
             for file in candidate.files where known[file.sha256] == nil && toWrite[file.sha256] == nil {
@@ -155,18 +159,16 @@ public final class Store {
         let written = try writeBlobs(Array(toWrite.values), workers: workers)
         for (digest, oid) in written { known[digest] = oid }
 
-        var reported = Set<String>()
         var newlyWritten = Set(written.keys)
         for (index, candidate) in candidates.enumerated() {
             let id = candidate.meta.id
-            let alreadyStored = try packTree(id, in: tree) != nil || reported.contains(id)
+            let isStored = alreadyStored.contains(index)
             var bytesNew = 0
             for file in candidate.files where newlyWritten.remove(file.sha256) != nil { bytesNew += file.size }
             staged.reports.append(PackReport(id: id, kind: candidate.meta.kind, files: candidate.files.count,
                                              bytesNew: bytesNew, bytesDeduplicated: candidate.meta.totalBytes - bytesNew,
-                                             alreadyStored: alreadyStored, differsFromStored: differing.contains(index)))
-            if alreadyStored { continue }
-            reported.insert(id)
+                                             alreadyStored: isStored, differsFromStored: differing.contains(index)))
+            if isStored { continue }
             let packTree = try repository.writeTree(paths: candidate.files.map { ($0.path, known[$0.sha256]!, $0.mode) })
             staged.upserts.put(CatalogLayout.packPath(id), packTree, .tree)
             let meta = try repository.writeBlob(try CanonicalJSON.encode(candidate.meta.json))

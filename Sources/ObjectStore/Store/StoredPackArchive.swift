@@ -68,9 +68,10 @@ extension Store {
     /// Writes a stored pack out as it came in: a deterministic zip for gait's artifacts (byte-identical
     /// to any zip gaitstore wrote), or a directory for Decision Gate and AGS packs.
     public func export(_ id: String, to outPath: String) throws -> PackMeta {
-        let (meta, packTree) = try storedPack(id)
-        let files = try repository.walkTree(packTree)
-        if meta.kind.exportsAsZip {
+        let pack = try storedPack(id)
+        let files = try repository.walkTree(pack.tree)
+        switch pack.reader {
+        case .gait:
             // The zip writer pulls each entry's bytes as it compresses, on this thread, so one handle serves.
             let repository = self.repository
             let entries = files.map { path, entry in
@@ -78,10 +79,10 @@ extension Store {
                               content: .stream(UnsafeSendable { body in try repository.streamBlob(entry.oid, body) }))
             }
             _ = try DeterministicZip.write(entries, to: outPath, fileMode: 0o644)
-        } else {
+        case .directory:
             try DirectoryExport.write(files, from: repository, to: outPath)
         }
-        return meta
+        return pack.meta
     }
 }
 

@@ -101,17 +101,16 @@ public enum Fsck {
     }
 
     /// nil when the stored pack verifies as its format requires and has the id it is stored under.
-    /// `knownDigests`: SHA-256s just computed from these blobs (see `Store.verifyDirectoryPack`).
+    /// `knownDigests`: SHA-256s just computed from these blobs, not hashed again.
     static func verifyPack(_ meta: PackMeta, tree: GitOID, store: Store, knownDigests: [GitOID: SHA256Digest] = [:]) throws -> String? {
-        switch meta.kind {
-        case .packSpec, .runpack, .evidencePack:
-            let archive = try StoredPackArchive(repository: store.repository, tree: tree, knownDigests: knownDigests)
-            let result = try PackVerifier.verify(archive: archive, options: VerifyOptions())
+        switch store.storedPack(meta, tree: tree).reader {
+        case .gait(let pack):
+            let result = try PackVerifier.verify(archive: try pack.archive(knownDigests: knownDigests), options: VerifyOptions())
             if !result.ok(requireSignature: false) { return result.failureSummary }
             if result.packID.lowercased() != meta.id { return "stored as \(meta.id) but its id is \(result.packID)" }
             return nil
-        case .decisionGateRunpack, .agsMemoryPack:
-            let id = try store.verifyDirectoryPack(meta, tree: tree, knownDigests: knownDigests)
+        case .directory(let pack):
+            let id = try pack.verifiedID(knownDigests: knownDigests)
             return id.lowercased() == meta.id ? nil : "stored as \(meta.id) but its content gives \(id)"
         }
     }

@@ -115,18 +115,10 @@ public enum DecisionGateRunpack {
         try verified(RunpackContents(files: files), at: nil)
     }
 
-    /// DG's report whatever the verdict, for callers that print it. Throws only when there is no
-    /// manifest to report on: `.invalid`, or `.verification` for a manifest that is a symlink.
-    public static func report(directory: String) throws -> Report {
-        try examine(directory: directory).report
-    }
-
-    public static func report(files: [String: FileSource]) throws -> Report {
-        try examine(files: files).report
-    }
-
     /// DG's report with the manifest it judged, whatever the verdict: what `pack verify` prints,
-    /// so a failing runpack is still named by its declared `root_hash` and `run_id`.
+    /// so a failing runpack is still named by its declared `root_hash` and `run_id`. Examining
+    /// throws only when there is no manifest to report on: `.invalid`, or `.verification` for a
+    /// manifest that is a symlink.
     public struct Examination: Sendable {
         public var report: Report
         public var manifest: Manifest
@@ -146,11 +138,11 @@ public enum DecisionGateRunpack {
         return Examination(report: verifier.report, manifest: verifier.manifest)
     }
 
-    /// The manifest alone, for `pack inspect`: found and decoded as `verify` does, nothing hashed
-    /// but the manifest itself.
-    public static func manifest(files: [String: FileSource]) throws -> (path: String, manifest: Manifest) {
+    /// The manifest alone, for `pack inspect` and `pack diff`: found and decoded as `verify` does,
+    /// nothing hashed but the manifest itself, whose SHA-256 comes with it.
+    public static func manifest(files: [String: FileSource]) throws -> (path: String, manifest: Manifest, digest: SHA256Digest) {
         let verifier = try prepare(RunpackContents(files: files), at: nil)
-        return (verifier.manifestPath, verifier.manifest)
+        return (verifier.manifestPath, verifier.manifest, verifier.manifestFile.digest)
     }
 
     // MARK: Running

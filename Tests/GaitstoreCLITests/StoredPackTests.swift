@@ -1,0 +1,72 @@
+import Foundation
+import ObjectStore
+import XCTest
+
+/// `Store.storedPack` on a store the real CLI filled: each kind opens with its own reader, and
+/// `Store.diff` refuses packs of different kinds as `pack diff` does.
+final class StoredPackTests: TemporaryDirectoryTestCase {
+    private var runpack: String {
+        CLI.packageRoot.deletingLastPathComponent()
+            .appendingPathComponent("shared/vectors/decision-gate/runpacks/golden/golden_time_after_pass").path
+    }
+
+    /// The ids of a gait zip, a Decision Gate runpack and an AGS memory pack, imported in that order.
+    private func importThreeKinds() throws -> (gait: String, runpack: String, ags: String) {
+        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path("ags"))'")
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let ags = try XCTUnwrap(try json(made.stdout)["pack"] as? String)
+        let ids = try importedIDs([fixture("fixtures/packspec_tck/v1/pack_run.zip"), runpack, ags])
+        return (ids[0], ids[1], ids[2])
+    }
+
+    func testEachKindOpensWithItsReader() throws {
+        let ids = try importThreeKinds()
+        let store = try Store.open(at: path("store"))
+        let catalog = try store.catalogTree()
+
+        let gait = try store.storedPack(ids.gait)
+        XCTAssertEqual(gait.kind, .packSpec)
+        XCTAssertEqual(gait.tree, try store.packTree(ids.gait, in: catalog))
+        guard case .gait(let gaitPack) = gait.reader else { return XCTFail("a gait zip opened as \(gait.reader)") }
+        let verified = try PackVerifier.verify(archive: try gaitPack.archive(), options: VerifyOptions())
+        XCTAssertTrue(verified.ok(requireSignature: false))
+        XCTAssertEqual(verified.packID.lowercased(), ids.gait)
+
+        for (id, kind) in [(ids.runpack, PackKind.decisionGateRunpack), (ids.ags, .agsMemoryPack)] {
+            let stored = try store.storedPack(id, in: catalog)
+            XCTAssertEqual(stored.kind, kind)
+            XCTAssertEqual(stored.tree, try store.packTree(id, in: catalog))
+            guard case .directory(let directoryPack) = stored.reader else { return XCTFail("\(kind) opened as \(stored.reader)") }
+            XCTAssertEqual(directoryPack.kind, kind)
+            XCTAssertEqual(try directoryPack.verifiedID().lowercased(), id)
+        }
+
+        // A stored runpack's files come back with the size and SHA-256 of the files imported.
+        let listed = try CLI.shell("cd '\(runpack)' && find . -type f -printf '%P %s ' -exec sha256sum {} \\;")
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        let onDisk = listed.stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        let stored = try store.files(of: ids.runpack, in: catalog).map { "\($0.path) \($0.size) \($0.sha256)" }
+        XCTAssertEqual(stored.sorted(), onDisk.sorted())
+
+        XCTAssertThrowsError(try store.storedPack(String(repeating: "0", count: 64))) { error in
+            XCTAssertTrue("\(error)".contains("unknown pack id"), "\(error)")
+        }
+    }
+
+    func testStoreDiffRefusesPacksOfDifferentKinds() throws {
+        let ids = try importThreeKinds()
+        let store = try Store.open(at: path("store"))
+        for (left, right, message) in [
+            (ids.gait, ids.runpack, "cannot diff a gait pack (\(ids.gait)) against a decision-gate-runpack (\(ids.runpack))"),
+            (ids.ags, ids.gait, "cannot diff a ags-memory-pack (\(ids.ags)) against a gait pack (\(ids.gait))"),
+            (ids.runpack, ids.ags, "cannot diff a decision-gate-runpack (\(ids.runpack)) against a ags-memory-pack (\(ids.ags))"),
+        ] {
+            XCTAssertThrowsError(try store.diff(left, right)) { error in
+                XCTAssertEqual((error as? FormatError)?.message, message)
+            }
+        }
+        for id in [ids.gait, ids.runpack, ids.ags] {
+            XCTAssertFalse(try store.diff(id, id).changed, id)
+        }
+    }
+}
