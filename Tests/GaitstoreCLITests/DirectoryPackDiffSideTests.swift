@@ -32,8 +32,7 @@ final class DirectoryPackDiffSideTests: TemporaryDirectoryTestCase {
     }
 
     func testADecisionGateRunpackSide() throws {
-        let runpack = CLI.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/vectors/decision-gate/runpacks/golden/golden_time_after_pass").path
+        let runpack = runpackVector("golden/golden_time_after_pass")
         let manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runpack + "/manifest.json"))) as? [String: Any])
         let rootHash = try XCTUnwrap(((manifest["integrity"] as? [String: Any])?["root_hash"] as? [String: Any])?["value"] as? String)
         try assertSide(runpack, kind: .decisionGateRunpack, manifest: "manifest.json", packID: rootHash)

@@ -5,17 +5,14 @@ import XCTest
 /// `Store.storedPack` on a store the real CLI filled: each kind opens with its own reader, and
 /// `Store.diff` refuses packs of different kinds as `pack diff` does.
 final class StoredPackTests: TemporaryDirectoryTestCase {
-    private var runpack: String {
-        CLI.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/vectors/decision-gate/runpacks/golden/golden_time_after_pass").path
-    }
+    private var runpack: String { runpackVector("golden/golden_time_after_pass") }
 
     /// The ids of a gait zip, a Decision Gate runpack and an AGS memory pack, imported in that order.
     private func importThreeKinds() throws -> (gait: String, runpack: String, ags: String) {
         let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path("ags"))'")
         XCTAssertEqual(made.status, 0, made.stderr)
         let ags = try XCTUnwrap(try json(made.stdout)["pack"] as? String)
-        let ids = try importedIDs([fixture("fixtures/packspec_tck/v1/pack_run.zip"), runpack, ags])
+        let ids = try importedIDs([tck("pack_run.zip"), runpack, ags])
         return (ids[0], ids[1], ids[2])
     }
 
