@@ -151,7 +151,9 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
     func testARefusedObjectWriteExitsOneAndLeavesNoJob() throws {
         // Every loose object's fan-out directory is a file, so no object can be written.
         for byte in 0...255 {
-            XCTAssertTrue(FileManager.default.createFile(atPath: path("store") + "/objects/" + String(format: "%02x", byte), contents: Data()))
+            let fanOut = path("store") + "/objects/" + String(format: "%02x", byte)
+            XCTAssertEqual(rmdir(fanOut), 0, "\(fanOut): \(String(cString: strerror(errno)))")
+            XCTAssertTrue(FileManager.default.createFile(atPath: fanOut, contents: Data()))
         }
         let submit = try gs(["job", "submit", "--id", "refused"])
         XCTAssertEqual(submit.status, 1, submit.stderr)

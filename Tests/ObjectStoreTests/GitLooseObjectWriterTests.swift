@@ -63,6 +63,30 @@ final class GitLooseObjectWriterTests: GitTestCase {
         XCTAssertEqual(try temporaryFiles(), [])
     }
 
+    /// A new store has every fan-out directory before its first write; a writer still makes one
+    /// that is missing (as after `git prune`, which removes the empty ones).
+    func testFanOutDirectoriesAreMadeAheadAndAMissingOneStillGetsMade() throws {
+        func fanOuts(_ objects: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: objects).filter { $0.count == 2 }.sorted()
+        }
+        let every = (0...255).map { Hex.encode([UInt8($0)]) }
+        let store = try Store.create(at: scratch + "/new-store")
+        XCTAssertEqual(try fanOuts(store.path + "/objects"), every)
+
+        XCTAssertEqual(try fanOuts(repoPath + "/objects"), [], "libgit2 alone makes none ahead")
+        let before = try repo.writeLooseBlob(Array("written before".utf8))
+        try repo.createLooseFanOut()
+        try repo.createLooseFanOut()  // again: the ones there are kept, with what they hold
+        XCTAssertEqual(try fanOuts(repoPath + "/objects"), every)
+        XCTAssertEqual(try repo.readBlob(before), Array("written before".utf8))
+
+        try git("prune", "--expire=1.hour.ago")  // keeps the fresh, unreachable blob
+        XCTAssertEqual(try fanOuts(repoPath + "/objects"), [before.hex.prefix(2)].map(String.init))
+        let after = try repo.writeLooseBlob(Array("written after a prune".utf8))
+        XCTAssertEqual(try git("cat-file", "blob", after.hex).text, "written after a prune")
+        try git("fsck", "--strict", "--full")
+    }
+
     /// A write the filesystem refuses is an OS-class error (the CLI's exit 1), naming the file.
     func testARefusedWriteIsAnOSError() throws {
         for byte in 0...255 {

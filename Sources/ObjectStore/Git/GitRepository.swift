@@ -58,6 +58,12 @@ public final class GitRepository {
         handle = fresh!
     }
 
+    /// Creates the loose objects' fan-out directories ahead of the first writes (see
+    /// `GitLooseObjectWriter.createFanOut`).
+    public func createLooseFanOut() throws {
+        try GitLooseObjectWriter.createFanOut(objectsDirectory: path + "/objects")
+    }
+
     /// The writer of small loose objects, made on first use and kept with this handle.
     func looseWriter() throws -> GitLooseObjectWriter {
         if let cachedLooseWriter { return cachedLooseWriter }

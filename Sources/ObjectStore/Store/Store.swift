@@ -22,6 +22,7 @@ public final class Store {
             let repository = try GitRepository.initBare(at: path)
             let store = Store(path: repository.path, repository: repository)
             try store.applyPackSettings()
+            try repository.createLooseFanOut()
             return store
         } catch {
             throw FormatError(.internalFailure, "create store \(path): \(error)")
