@@ -39,6 +39,7 @@ final class JobBenchmarkTests: XCTestCase {
         for (writers, jobs) in [(1, 1), (4, 1), (4, 4)] {
             contenders.append(try gaitstoreContender(writers: writers, jobs: jobs, in: scratch.path("store-\(writers)w\(jobs)j")))
         }
+        contenders.append(try layoutFloorContender(rounds: rounds, in: scratch))
         for writers in [1, 4] {
             for sync in [true, false] {
                 contenders.append(flockContender(writers: writers, sync: sync,
@@ -109,6 +110,39 @@ final class JobBenchmarkTests: XCTestCase {
             }
             // Every attempt that lost its compare-and-swap left its signed commit behind, unreferenced.
             return try self.commitObjectCount(path) - commitsBefore - landed
+        }
+    }
+
+    /// The files of the 1-writer appends and nothing else (`JobLayoutFloor`): the same commands
+    /// are first run on a template store, untimed, and the rounds write that job's loose objects
+    /// and move its ref, with both syncs.
+    private func layoutFloorContender(rounds: Int, in scratch: RefsScratchDirectory) throws -> Contender {
+        let template = scratch.path("floor-template")
+        _ = try StoreSetup.initialize(at: template, key: nil, principal: "bench@gaitstore")
+        let store = try Store.open(at: template), identity = try StoreIdentity.load(store: template)
+        let jobID = "bench-0", perWriter = settings.events / rounds
+        try JobService.run(.submit(actor: "bench", fingerprint: "envfp:bench"), jobID: jobID, presentedLease: nil,
+                           store: store, identity: identity)
+        for round in 0..<rounds {
+            for n in 0..<perWriter {
+                try JobService.run(.checkpoint(type: "progress", summary: "writer 0 round \(round) step \(n)", requiredAction: "", actor: "bench"),
+                                   jobID: jobID, presentedLease: nil, store: store, identity: identity)
+            }
+        }
+        let events = try JobLayoutFloor.events(ofJob: jobID, in: template)
+        let floor = try JobLayoutFloor(creating: scratch.path("floor"), jobID: jobID, first: events[0])
+        return Contender(tool: "git-files", writers: 1, jobs: 1) { round, perWriter in
+            try onThreads(1) { _ in
+                try (1...perWriter).map { n in
+                    let index = round * perWriter + n
+                    return try timed { try floor.append(events[index], after: events[index - 1].commit) }
+                }
+            }
+        } finish: { events in
+            let count = try RefsTestShell.check(["git", "--git-dir", floor.store, "rev-list", "--count", floor.ref])
+            XCTAssertEqual(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)), events + 1, "the floor's job lost events")
+            _ = try RefsTestShell.check(["git", "--git-dir", floor.store, "fsck", "--strict", "--no-dangling"])
+            return nil
         }
     }
 
