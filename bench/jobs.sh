@@ -7,7 +7,9 @@
 #               `flock FILE.lock sh -c 'printf ... >> FILE.jsonl; sync FILE.jsonl'` (and without the
 #               sync), each fed by `xargs -P 1` or `xargs -P 4` (4 concurrent writers);
 #   in-process  the library: `JobService.run` in a loop against open/flock/write/fsync/unlock of a
-#               JSONL line, 1 and 4 threads (Tests/RefsTests/JobBenchmarkTests.swift).
+#               JSONL line, 1 and 4 threads (Tests/RefsTests/JobBenchmarkTests.swift), and beside
+#               them the floor: the same job's files and syncs written with no CPU work (git-files,
+#               Tests/RefsTests/JobLayoutFloor.swift).
 #
 # Then `job status` and `job inspect` on jobs of 100, 1,000 and 10,000 events, built in-process.
 # Prints a table; the figures and what they mean are in docs/performance.md.

@@ -92,6 +92,11 @@ def main():
         if ours and base:
             print("| %s, 1 writer: appends within %.0fx of flock+fsync (%.1f events/s) | %.1f events/s, %.2fx slower | %s |"
                   % (level, RATIO_GOAL, base, ours, base / ours, verdict(base / ours <= RATIO_GOAL)))
+    floor, base, ours = (rate("in-process", 1, tool) for tool in ["git-files", BASELINE, "gaitstore"])
+    if floor and base and ours:
+        print("| in-process, 1 writer, the floor: git's layout alone (each append's files and syncs, no CPU work)"
+              " within %.0fx of flock+fsync? | %.1f events/s, %.2fx slower; gaitstore takes %.2fx its time | %s |"
+              % (RATIO_GOAL, floor, base / floor, floor / ours, verdict(base / floor <= RATIO_GOAL)))
     for h_shape in ["pause-resume", "checkpoints"]:
         shape_rows = [h for h in (history["rows"] if history else []) if h["shape"] == h_shape]
         if len(shape_rows) >= 2:

@@ -6,8 +6,9 @@ import XCTest
 
 /// Issue 4's job benchmark, in-process: `JobService.run` appends (one signed commit and two
 /// filesystem syncs per event) against gait's design, a JSONL line appended under `flock` with
-/// and without `fsync`, with 1 and 4 writers; then `job status` and `job inspect` as the history
-/// grows to 10,000 events. bench/jobs.sh runs it and times the CLI beside it:
+/// and without `fsync`, with 1 and 4 writers, and the floor of git's layout (`JobLayoutFloor`: the
+/// files and syncs of the 1-writer appends with no CPU work); then `job status` and `job inspect`
+/// as the history grows to 10,000 events. bench/jobs.sh runs it and times the CLI beside it:
 ///
 ///     GAITSTORE_JOB_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter JobBenchmarkTests
 ///
