@@ -41,10 +41,10 @@ final class GitLooseObjectWriter {
     }
 
     /// Creates the 256 fan-out directories (`objects/00` to `objects/ff`) that are not there yet.
-    /// A new directory costs an inode allocation, the dearest step of a loose write (ext4 looks
-    /// over the inode groups for a directory), and a new store's first few hundred job events each
-    /// created one: a quarter of the in-process append benchmark's time on a fresh store. `git
-    /// prune` removes the empty ones again; `store` still creates a missing one.
+    /// Otherwise a new store's first few hundred job events each create one, and a new directory
+    /// is an inode allocation that ext4 places by looking over the inode groups: slow when many
+    /// inodes were just freed (a quarter of the append benchmark's time in a run that followed
+    /// another). `git prune` removes the empty ones again; `store` still creates a missing one.
     static func createFanOut(objectsDirectory: String) throws {
         for byte in 0...255 {
             let directory = objectsDirectory + "/" + Hex.encode([UInt8(byte)])
