@@ -74,21 +74,27 @@ func onThreads(_ count: Int, _ body: @escaping (Int) throws -> [Double]) throws
     return (began.duration(to: .now).seconds, results.latencies, results.cpu)
 }
 
+/// A system call of the benchmark's own file work that failed.
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+
+    /// `operation` and the current errno's text.
+    static func os(_ operation: String) -> BenchFailure {
+        BenchFailure(description: "\(operation): \(String(cString: strerror(errno)))")
+    }
+}
+
 /// gait's append (job-runtime §4.4) reduced to its core: one line under an exclusive `flock`.
 enum FlockedAppend {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     static func append(_ line: [UInt8], to path: String, sync: Bool) throws {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw BenchFailure.os("open \(path)") }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw Failure(description: "flock \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX) == 0 else { throw BenchFailure.os("flock \(path)") }
         defer { flock(fd, LOCK_UN) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw Failure(description: "write \(path): short or failed write") }
-        if sync, fsync(fd) != 0 { throw Failure(description: "fsync \(path): \(String(cString: strerror(errno)))") }
+        guard written == line.count else { throw BenchFailure(description: "write \(path): short or failed write") }
+        if sync, fsync(fd) != 0 { throw BenchFailure.os("fsync \(path)") }
     }
 }
 

@@ -91,8 +91,7 @@ final class JobBenchmarkTests: XCTestCase {
                 let (store, identity) = handles[writer]
                 return try (0..<perWriter).map { n in
                     try timed {
-                        try JobService.run(.checkpoint(type: "progress", summary: "writer \(writer) round \(round) step \(n)",
-                                                       requiredAction: "", actor: "bench"),
+                        try JobService.run(Self.checkpoint(writer: writer, round: round, step: n),
                                            jobID: jobIDs[writer % jobs], presentedLease: nil, store: store, identity: identity)
                     }
                 }
@@ -126,7 +125,7 @@ final class JobBenchmarkTests: XCTestCase {
                            store: store, identity: identity)
         for round in 0..<rounds {
             for n in 0..<perWriter {
-                try JobService.run(.checkpoint(type: "progress", summary: "writer 0 round \(round) step \(n)", requiredAction: "", actor: "bench"),
+                try JobService.run(Self.checkpoint(writer: 0, round: round, step: n),
                                    jobID: jobID, presentedLease: nil, store: store, identity: identity)
             }
         }
@@ -134,8 +133,8 @@ final class JobBenchmarkTests: XCTestCase {
         let floor = try JobLayoutFloor(creating: scratch.path("floor"), jobID: jobID, first: events[0])
         return Contender(tool: "git-files", writers: 1, jobs: 1) { round, perWriter in
             try onThreads(1) { _ in
-                try (1...perWriter).map { n in
-                    let index = round * perWriter + n
+                try (0..<perWriter).map { n in
+                    let index = round * perWriter + n + 1  // events[0] is the submit, written at creation
                     return try timed { try floor.append(events[index], after: events[index - 1].commit) }
                 }
             }
@@ -145,6 +144,11 @@ final class JobBenchmarkTests: XCTestCase {
             _ = try RefsTestShell.check(["git", "--git-dir", floor.store, "fsck", "--strict", "--no-dangling"])
             return nil
         }
+    }
+
+    /// The checkpoint every measured append adds (the floor's template adds the same ones).
+    private static func checkpoint(writer: Int, round: Int, step: Int) -> JobCommand {
+        .checkpoint(type: "progress", summary: "writer \(writer) round \(round) step \(step)", requiredAction: "", actor: "bench")
     }
 
     /// gait's append: open, `flock`, write one line, `fsync` (when `sync`), unlock, close; every

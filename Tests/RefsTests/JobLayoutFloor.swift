@@ -1,5 +1,5 @@
 import Foundation
-import ObjectStore
+@testable import ObjectStore
 @testable import Refs
 
 /// The filesystem work of one job append and nothing else, for the benchmark's floor: what git's
@@ -55,34 +55,27 @@ struct JobLayoutFloor {
             let target = store + "/objects/" + file.path
             let temporary = (target as NSString).deletingLastPathComponent + "/tmp_obj_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             try write(file.bytes, to: temporary, mode: 0o444)
-            try check(rename(temporary, target), "rename \(temporary)")
+            guard rename(temporary, target) == 0 else { throw BenchFailure.os("rename \(temporary)") }
         }
         try Durability.syncFileSystem(containing: store)
         let refPath = store + "/" + ref
         let lock = refPath + ".lock"
         try write(Array((event.commit + "\n").utf8), to: lock, mode: 0o644) {
             let current = (try? FileBytes.read(refPath)).map { String(decoding: $0, as: UTF8.self) }
-            guard current == previous.map({ $0 + "\n" }) else { throw Failure(description: "\(refPath) moved under the lock") }
+            guard current == previous.map({ $0 + "\n" }) else { throw BenchFailure(description: "\(refPath) moved under the lock") }
         }
-        try check(rename(lock, refPath), "rename \(lock)")
+        guard rename(lock, refPath) == 0 else { throw BenchFailure.os("rename \(lock)") }
         try Durability.syncFileSystem(containing: store)
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
     }
 
     /// Creates `path` (O_EXCL, as a lock file is taken), runs `underLock` and writes `bytes`.
     private func write(_ bytes: [UInt8], to path: String, mode: mode_t, underLock: () throws -> Void = {}) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        try check(fd, "create \(path)")
+        guard fd >= 0 else { throw BenchFailure.os("create \(path)") }
         defer { close(fd) }
         try underLock()
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw Failure(description: "write \(path): short or failed write") }
-    }
-
-    private func check(_ result: Int32, _ operation: String) throws {
-        if result < 0 { throw Failure(description: "\(operation): \(String(cString: strerror(errno)))") }
+        if let code = bytes.withUnsafeBytes({ writeAll(fd, $0) }) {
+            throw BenchFailure(description: "write \(path): \(String(cString: strerror(code)))")
+        }
     }
 }
