@@ -33,6 +33,12 @@ final class GitBlobDigestsTests: GitTestCase {
                 let header = try GitPackReader(index: index).entryHeader(at: index.offsets[position])
                 guard case .whole = header.kind else { return XCTFail("the large blob is a delta: \(header.kind)") }
             }
+            if stage == "loose" {
+                // The packs are listed once per call, not again for every loose blob.
+                let listed = repo.packIndexes.listCount
+                XCTAssertEqual(try repo.blobDigests(blobs, workers: 1), wanted)
+                XCTAssertEqual(repo.packIndexes.listCount, listed + 1)
+            }
             for workers in [1, 2] {
                 // An id asked for twice (a catalog may file one blob under two names) is hashed once.
                 XCTAssertEqual(try repo.blobDigests(blobs + blobs, workers: workers), wanted, "\(stage), \(workers) workers")

@@ -17,6 +17,8 @@ final class GitPackIndexCache {
     private var readers: [String: GitPackReader] = [:]
     /// How many indexes this cache has parsed: what proves to a test that it did not re-parse.
     private(set) var parseCount = 0
+    /// How many times it listed `objects/pack`: what proves to a test that it did not list per object.
+    private(set) var listCount = 0
 
     init(gitDirectory: String) {
         self.gitDirectory = gitDirectory
@@ -26,6 +28,7 @@ final class GitPackIndexCache {
     /// out, so its objects are read through libgit2, which reports the damage itself.
     func refresh() {
         let listed = GitPackIndex.packs(inRepository: gitDirectory)
+        listCount += 1
         guard listed != packPaths else { return }
         var known = Dictionary(uniqueKeysWithValues: indexes.map { ($0.packPath, $0) })
         indexes = listed.compactMap { path in

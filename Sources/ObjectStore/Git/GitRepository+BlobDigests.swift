@@ -28,10 +28,11 @@ extension GitRepository {
         // round-robin, so the workers' shares come out even.
         let sized = try Set(blobs).map { ($0, try blobSize($0)) }.sorted { $0.1 > $1.1 }
         let count = max(1, min(workers, sized.count))
+        // Listed once here, so a loose blob (a fresh import's) does not list the packs again.
+        packIndexes.refresh()
         if count == 1 || sized.reduce(0, { $0 + $1.1 }) < Self.parallelDigestThreshold {
             return try Dictionary(uniqueKeysWithValues: sized.map { ($0.0, (try digest(of: $0.0), $0.1)) })
         }
-        packIndexes.refresh()
         let indexes = packIndexes.indexes
         let digests = try concurrentMap(sized.map(\.0), workers: count) { repository in
             repository.packIndexes.adopt(indexes)
@@ -43,7 +44,7 @@ extension GitRepository {
     /// One blob's SHA-256, from its pack when it is stored whole there (see `blobDigests`).
     private func digest(of blob: GitOID) throws -> SHA256Digest {
         var hasher = SHA256Hasher()
-        if let packed = packedWholeBlob(blob) {
+        if let packed = packedWholeBlob(blob, listingAgainOnMiss: false) {
             try packed.inflate { hasher.update($0) }
         } else {
             try streamBlob(blob) { hasher.update($0) }

@@ -49,9 +49,9 @@ struct GitPackedBlob {
 extension GitRepository {
     /// Where `oid` is stored whole as a blob in one of this repository's packs; nil when it is
     /// loose, stored as a delta, not a blob, or its pack cannot be read here (libgit2 then reads
-    /// it, and reports what is wrong).
-    func packedWholeBlob(_ oid: GitOID) -> GitPackedBlob? {
-        guard let (index, position) = packIndexes.locate(oid),
+    /// it, and reports what is wrong). `listingAgainOnMiss` as `GitPackIndexCache.locate`'s.
+    func packedWholeBlob(_ oid: GitOID, listingAgainOnMiss: Bool = true) -> GitPackedBlob? {
+        guard let (index, position) = packIndexes.locate(oid, listingAgainOnMiss: listingAgainOnMiss),
               let reader = try? packIndexes.reader(for: index),
               let entry = try? reader.entryHeader(at: index.offset(at: position)),
               case .whole = entry.kind, entry.type == GitPackEntryHeader.blobType,
