@@ -23,4 +23,16 @@ final class DigestTests: XCTestCase {
         h.update(Array(data[777...]))
         XCTAssertEqual(h.finalize(), SHA256Digest.of(data))
     }
+
+    /// A `digests/` path reads back to the digest filed there, in the one spelling `digestPath`
+    /// writes: an upper-case path names nothing a lookup can find, so it is not a digest.
+    func testADigestsPathReadsBackOnlyInLowerCase() {
+        let digest = SHA256Digest.of(Array("x".utf8))
+        let path = String(CatalogLayout.digestPath(digest).dropFirst("digests/".count))
+        XCTAssertEqual(CatalogLayout.digest(filedAt: path), digest)
+        XCTAssertNil(CatalogLayout.digest(filedAt: path.uppercased()))
+        XCTAssertNil(CatalogLayout.digest(filedAt: String(path.prefix(2)) + String(path.dropFirst(2)).uppercased()))
+        XCTAssertNil(CatalogLayout.digest(filedAt: path.replacingOccurrences(of: "/", with: "")))
+        XCTAssertNil(CatalogLayout.digest(filedAt: String(path.dropLast())))
+    }
 }

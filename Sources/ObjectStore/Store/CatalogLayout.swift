@@ -15,11 +15,14 @@ public enum CatalogLayout {
     }
 
     /// The SHA-256 a path inside `digests/` (`ab/cdef…`) files its blob under: `digestPath`
-    /// read backwards. Nil for a path of any other shape.
+    /// read backwards. Nil for a path of any other shape, upper-case hex included: `digestPath`
+    /// writes lower case only, so such an entry could never be looked up.
     public static func digest(filedAt relativePath: String) -> SHA256Digest? {
         let parts = relativePath.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2 else { return nil }
-        return SHA256Digest(hex: String(parts[0] + parts[1]))
+        let hex = parts[0] + parts[1]
+        guard hex.utf8.allSatisfy(Hex.isLowerHexDigit) else { return nil }
+        return SHA256Digest(hex: String(hex))
     }
 
     /// The fan-out directory of an id, or the start of it for a one-character prefix.
