@@ -50,6 +50,25 @@ final class AGSPackVerifyTests: XCTestCase {
         }
     }
 
+    /// A digest the caller already has stands in for reading the file (fsck and pull hash every
+    /// stored file once): the file is not streamed, and a wrong one is a mismatch like a wrong file.
+    func testAKnownDigestIsUsedInsteadOfReadingTheFile() throws {
+        let fixture = try AGSPackFixture()
+        let pack = try fixture.writeExample()
+        let content = try Data(contentsOf: URL(fileURLWithPath: pack).appendingPathComponent("repo/a.txt"))
+        var sources = try AGSDirectoryReader.list(pack).files
+        var unread = AGSMemoryPack.FileSource(size: content.count) { _ in XCTFail("repo/a.txt was read") }
+        unread.knownDigest = SHA256Digest.of(Array(content))
+        sources["repo/a.txt"] = unread
+        XCTAssertEqual(try AGSMemoryPack.verify(files: sources).manifestDigest, try AGSMemoryPack.verify(directory: pack).manifestDigest)
+
+        unread.knownDigest = SHA256Digest.of(Array("other\n".utf8))
+        sources["repo/a.txt"] = unread
+        assertFails(try AGSMemoryPack.verify(files: sources), .verification,
+                    "repo/a.txt has sha256 \(SHA256Digest.of(Array("other\n".utf8)).hex), but meta/REPO_STATE.json lists "
+                        + SHA256Digest.of(Array(content)).hex)
+    }
+
     // MARK: Damage to what the digest covers
 
     func testFlippedByteInARepoFileIsAHashMismatchNamingIt() throws {

@@ -67,7 +67,11 @@ public struct DirectoryPack {
     }
 
     static func agsSources(_ files: [String: DecisionGateRunpack.FileSource]) -> [String: AGSMemoryPack.FileSource] {
-        files.mapValues { AGSMemoryPack.FileSource(size: $0.size, mode: $0.mode, stream: $0.stream) }
+        files.mapValues { file in
+            var source = AGSMemoryPack.FileSource(size: file.size, mode: file.mode, stream: file.stream)
+            source.knownDigest = file.knownDigest
+            return source
+        }
     }
 
     // MARK: Verify

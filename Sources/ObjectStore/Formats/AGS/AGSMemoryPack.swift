@@ -69,6 +69,10 @@ public enum AGSMemoryPack {
         public let mode: UInt32
         /// Calls its argument with the file's bytes, chunk after chunk, in order.
         public let stream: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        /// The SHA-256 of exactly these bytes, when the caller just computed it (fsck and pull
+        /// hash every stored file once): verification uses it instead of reading the file again.
+        /// The metadata files it parses are read whatever this says.
+        public var knownDigest: SHA256Digest?
 
         public init(size: Int, mode: UInt32 = 0o644,
                     stream: @escaping ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) {
