@@ -98,6 +98,17 @@ class TemporaryDirectoryTestCase: XCTestCase {
         CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/decision-gate/runpacks/" + relative).path
     }
 
+    /// An AGS memory pack built by the independent script the AGS tests use, at `path(name)`:
+    /// its directory, its `manifest_digest` and its files (path -> sha256 hex).
+    func agsFixture(_ name: String, note: String? = nil) throws -> (pack: String, digest: String, files: [String: String]) {
+        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path(name))'" + (note.map { " '\($0)'" } ?? ""))
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let report = try json(made.stdout)
+        var files: [String: String] = [:]
+        for (path, value) in try XCTUnwrap(report["files"] as? [String: [Any]]) { files[path] = value[0] as? String }
+        return (try XCTUnwrap(report["pack"] as? String), try XCTUnwrap(report["digest"] as? String), files)
+    }
+
     /// The environment that points gaitstore at the test's store, `path("store")`.
     var storeEnvironment: [String: String] { ["GAITSTORE_DIR": path("store")] }
 

@@ -161,15 +161,6 @@ final class DirectoryPackCommandTests: TemporaryDirectoryTestCase {
 
     // MARK: AGS
 
-    func agsFixture(_ name: String, note: String? = nil) throws -> (pack: String, digest: String, files: [String: String]) {
-        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path(name))'" + (note.map { " '\($0)'" } ?? ""))
-        XCTAssertEqual(made.status, 0, made.stderr)
-        let report = try json(made.stdout)
-        var files: [String: String] = [:]
-        for (path, value) in try XCTUnwrap(report["files"] as? [String: [Any]]) { files[path] = value[0] as? String }
-        return (try XCTUnwrap(report["pack"] as? String), try XCTUnwrap(report["digest"] as? String), files)
-    }
-
     func testAGSPacksVerifyInspectAndDiff() throws {
         let a = try agsFixture("a"), b = try agsFixture("b", note: "a second pack\n")
         let ids = try importedIDs([b.pack])

@@ -39,10 +39,7 @@ final class DirectoryPackDiffSideTests: TemporaryDirectoryTestCase {
     }
 
     func testAnAGSMemoryPackSide() throws {
-        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path("ags"))'")
-        XCTAssertEqual(made.status, 0, made.stderr)
-        let report = try json(made.stdout)
-        try assertSide(try XCTUnwrap(report["pack"] as? String), kind: .agsMemoryPack, manifest: "meta/REPO_STATE.json",
-                       packID: try XCTUnwrap(report["digest"] as? String))
+        let ags = try agsFixture("ags")
+        try assertSide(ags.pack, kind: .agsMemoryPack, manifest: "meta/REPO_STATE.json", packID: ags.digest)
     }
 }

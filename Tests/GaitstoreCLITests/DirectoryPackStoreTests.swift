@@ -85,11 +85,7 @@ final class DirectoryPackStoreTests: TemporaryDirectoryTestCase {
 /// AGS memory packs through the store, built by the same independent script the AGS tests use.
 final class AGSPackStoreTests: TemporaryDirectoryTestCase {
     func testAnAGSPackImportsAndExportsAsTheSameDirectory() throws {
-        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path("src"))'")
-        XCTAssertEqual(made.status, 0, made.stderr)
-        let report = try json(made.stdout)
-        let pack = try XCTUnwrap(report["pack"] as? String)
-        let digest = try XCTUnwrap(report["digest"] as? String)
+        let (pack, digest, _) = try agsFixture("src")
         XCTAssertEqual(try gs(["init", "--principal", "ci@example"]).status, 0)
         let imported = try gs(["import", "--json", pack])
         XCTAssertEqual(imported.status, 0, imported.stderr)
@@ -103,5 +99,25 @@ final class AGSPackStoreTests: TemporaryDirectoryTestCase {
         let halves = modes.stdout.components(separatedBy: "--\n")
         XCTAssertEqual(halves.first, halves.last, "executable bits survive the round trip")
         XCTAssertEqual(try gs(["fsck"]).status, 0)
+    }
+
+    /// A damaged stored object under an AGS pack is a verification failure (exit 2) naming the
+    /// object, as under a gait zip, not an unexplained internal failure (exit 1).
+    func testADamagedObjectOfAStoredAGSPackFailsVerification() throws {
+        let (pack, digest, files) = try agsFixture("src")
+        XCTAssertEqual(try importedIDs([pack]), [digest])
+        let file = try XCTUnwrap(files.keys.filter { $0.hasPrefix("repo/") }.sorted().first)
+        let blob = try CLI.run(["--git-dir", path("store"), "rev-parse", "refs/gaitstore/catalog:packs/\(digest.prefix(2))/\(digest)/\(file)"],
+                               executable: URL(fileURLWithPath: "/usr/bin/git")).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let loose = path("store") + "/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: loose))
+        bytes[bytes.count / 2] ^= 0x10
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: loose)
+        try bytes.write(to: URL(fileURLWithPath: loose))
+
+        let verify = try gs(["pack", "verify", digest])
+        XCTAssertEqual(verify.status, 2, verify.stdout + verify.stderr)
+        XCTAssertTrue((verify.stdout + verify.stderr).contains(blob), verify.stdout + verify.stderr)
+        XCTAssertEqual(try gs(["fsck"]).status, 2)
     }
 }

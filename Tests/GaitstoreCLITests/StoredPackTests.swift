@@ -9,10 +9,7 @@ final class StoredPackTests: TemporaryDirectoryTestCase {
 
     /// The ids of a gait zip, a Decision Gate runpack and an AGS memory pack, imported in that order.
     private func importThreeKinds() throws -> (gait: String, runpack: String, ags: String) {
-        let made = try CLI.shell("python3 scripts/ags_fixture.py '\(path("ags"))'")
-        XCTAssertEqual(made.status, 0, made.stderr)
-        let ags = try XCTUnwrap(try json(made.stdout)["pack"] as? String)
-        let ids = try importedIDs([tck("pack_run.zip"), runpack, ags])
+        let ids = try importedIDs([tck("pack_run.zip"), runpack, try agsFixture("ags").pack])
         return (ids[0], ids[1], ids[2])
     }
 
