@@ -119,10 +119,9 @@ struct JobList: ParsableCommand {
         try perform("job list", json: global.json) {
             let store = try Store.open(at: global.storePath)
             var rows: [JSONValue] = []
-            for id in try JobBranch.jobIDs(in: store) {
-                guard let tip = try JobBranch.tip(id, in: store) else { continue }
-                rows.append(["job_id": .string(id), "status": .string(tip.state.status), "revision": .number(JSONNumber(tip.state.revision))])
-                if !global.json { printLine("\(id)\t\(tip.state.status)\trevision=\(tip.state.revision)") }
+            for job in try JobService.list(store: store) {
+                rows.append(["job_id": .string(job.jobID), "status": .string(job.status), "revision": .number(JSONNumber(job.revision))])
+                if !global.json { printLine("\(job.jobID)\t\(job.status)\trevision=\(job.revision)") }
             }
             if global.json { printJSON(["ok": true, "operation": "list", "jobs": .array(rows)]) }
         }

@@ -14,6 +14,30 @@ final class JobCommandTests: TemporaryDirectoryTestCase {
         return try XCTUnwrap(try json(r.stdout)["events"] as? [[String: Any]])
     }
 
+    /// `job list`: every job, sorted, with the status and revision `job status` gives.
+    func testJobListShowsEveryJobsStatusAndRevision() throws {
+        XCTAssertEqual(try gs(["job", "list"]).stdout, "")
+        XCTAssertEqual(try gs(["job", "submit", "--id", "b:two"]).status, 0)
+        for n in 1...3 {
+            XCTAssertEqual(try gs(["job", "checkpoint", "add", "b:two", "--type", "progress", "--summary", "step \(n)"]).status, 0)
+        }
+        XCTAssertEqual(try gs(["job", "submit", "--id", "a.one"]).status, 0)
+        XCTAssertEqual(try gs(["job", "pause", "a.one"]).status, 0)
+        let listed = try gs(["job", "list", "--json"])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        let jobs = try XCTUnwrap(try json(listed.stdout)["jobs"] as? [[String: Any]])
+        XCTAssertEqual(jobs.map { $0["job_id"] as? String }, ["a.one", "b:two"])
+        for job in jobs {
+            let id = try XCTUnwrap(job["job_id"] as? String)
+            let status = try XCTUnwrap(try json(try gs(["job", "status", "--json", id]).stdout)["job"] as? [String: Any])
+            XCTAssertEqual(job["status"] as? String, status["status"] as? String, id)
+            XCTAssertEqual(job["revision"] as? Int, status["revision"] as? Int, id)
+        }
+        XCTAssertEqual(jobs.map { $0["revision"] as? Int }, [2, 4])
+        XCTAssertEqual(try gs(["job", "list"]).stdout.split(separator: "\n").map(String.init),
+                       ["a.one\t\(jobs[0]["status"] as! String)\trevision=2", "b:two\t\(jobs[1]["status"] as! String)\trevision=4"])
+    }
+
     func testTheTCKLifecycleExitCodesAndSignatures() throws {
         let id = "job:tck..v1.lock"
         XCTAssertEqual(try gs(["job", "submit", "--id", id, "--actor", "alice", "--env-fingerprint", "envfp:test"]).status, 0)

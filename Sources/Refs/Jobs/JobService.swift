@@ -33,6 +33,16 @@ public enum JobService {
         return tip
     }
 
+    /// Every job's id, status and revision, sorted by id. Each tip is read as an append reads it,
+    /// its checkpoints left encoded, so a checkpoint-heavy job costs no more to list than another.
+    public static func list(store: Store) throws -> [(jobID: String, status: String, revision: Int)] {
+        try JobBranch.jobIDs(in: store).compactMap { id in
+            guard let commit = try store.repository.resolveReference(JobRefName.reference(for: id)) else { return nil }
+            let state = try JobBranch.appendTip(commit, in: store.repository).state
+            return (id, state.status, state.revision)
+        }
+    }
+
     /// The record a snapshot stands for (events are not needed to decide the next step).
     static func record(from snapshot: JobBranch.Snapshot) throws -> JobRecord {
         JobRecord(state: snapshot.state, lease: try lease(snapshot.lease, commit: snapshot.commit), events: [])
