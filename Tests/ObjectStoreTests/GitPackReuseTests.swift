@@ -57,7 +57,7 @@ final class GitPackReuseTests: GitRemoteTestCase {
         for transport in GitTestTransport.allCases {
             let remote = try makePackKeepingRemote("reuse-\(transport)")
             let url = try url(of: remote, over: transport)
-            XCTAssertEqual(try repo.push(url, refspecs: ["refs/gaitstore/catalog"], progress: nil), [GitPushResult(ref: "refs/gaitstore/catalog", rejection: nil)])
+            XCTAssertEqual(try repo.push(url, refspecs: ["refs/gaitstore/catalog"], progress: nil), [GitPushResult(ref: "refs/gaitstore/catalog", rejection: nil, previous: nil)])
             let landed = try packStats(remote)
             XCTAssertEqual(landed.objects, local.objects, "\(transport)")
             XCTAssertEqual(landed.deltas, local.deltas, "\(transport): deltas kept")

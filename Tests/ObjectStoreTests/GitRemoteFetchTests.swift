@@ -101,7 +101,7 @@ final class GitRemoteFetchTests: GitRemoteTestCase {
         // A push goes to remote.<name>.pushurl when one is set, as with git.
         try git("config", "remote.origin.pushurl", "file://" + pushTarget)
         let results = try repo.push("origin", refspecs: [try outgoing(catalog, to: "refs/gaitstore/catalog")], progress: nil)
-        XCTAssertEqual(results, [GitPushResult(ref: "refs/gaitstore/catalog", rejection: nil)])
+        XCTAssertEqual(results, [GitPushResult(ref: "refs/gaitstore/catalog", rejection: nil, previous: nil)])
         XCTAssertEqual(try remoteRef(pushTarget, "refs/gaitstore/catalog"), catalog)
     }
 }

@@ -16,8 +16,8 @@ final class GitRemotePushTests: GitRemoteTestCase {
                                      message: "test")
 
             let results = try repo.push(url, refspecs: ["refs/gaitstore/catalog", try outgoing(job, to: "refs/gaitstore/jobs/job-1")], progress: nil)
-            XCTAssertEqual(results, [GitPushResult(ref: "refs/gaitstore/catalog", rejection: accepted),
-                                     GitPushResult(ref: "refs/gaitstore/jobs/job-1", rejection: accepted)], "\(transport)")
+            XCTAssertEqual(results, [GitPushResult(ref: "refs/gaitstore/catalog", rejection: accepted, previous: nil),
+                                     GitPushResult(ref: "refs/gaitstore/jobs/job-1", rejection: accepted, previous: nil)], "\(transport)")
             XCTAssertEqual(try remoteRef(remote, "refs/gaitstore/catalog"), catalog, "\(transport)")
             XCTAssertEqual(try remoteRef(remote, "refs/gaitstore/jobs/job-1"), job, "\(transport)")
             try remoteGit(remote, "fsck", "--strict", "--no-dangling")
@@ -56,7 +56,7 @@ final class GitRemotePushTests: GitRemoteTestCase {
             let unrelated = try commit(["other.txt": "other job"])
             let results = try repo.push(url, refspecs: [try outgoing(ours, to: job), try outgoing(unrelated, to: "refs/gaitstore/jobs/k")], progress: nil)
             XCTAssertEqual(results, [GitPushResult(ref: job, rejection: GitPushResult.fetchFirst, previous: theirs),
-                                     GitPushResult(ref: "refs/gaitstore/jobs/k", rejection: accepted)], "\(transport)")
+                                     GitPushResult(ref: "refs/gaitstore/jobs/k", rejection: accepted, previous: nil)], "\(transport)")
             XCTAssertEqual(try remoteRef(remote, job), theirs, "\(transport)")
             XCTAssertEqual(try remoteRef(remote, "refs/gaitstore/jobs/k"), unrelated, "\(transport)")
 
@@ -134,8 +134,8 @@ final class GitRemotePushTests: GitRemoteTestCase {
 
         let results = try repo.push(url, refspecs: [try outgoing(first, to: "refs/gaitstore/locked/x"), try outgoing(second, to: "refs/gaitstore/jobs/open")],
                                     progress: nil)
-        XCTAssertEqual(results, [GitPushResult(ref: "refs/gaitstore/locked/x", rejection: "hook declined"),
-                                 GitPushResult(ref: "refs/gaitstore/jobs/open", rejection: accepted)])
+        XCTAssertEqual(results, [GitPushResult(ref: "refs/gaitstore/locked/x", rejection: "hook declined", previous: nil),
+                                 GitPushResult(ref: "refs/gaitstore/jobs/open", rejection: accepted, previous: nil)])
         XCTAssertNil(try remoteRef(remote, "refs/gaitstore/locked/x"))
         XCTAssertEqual(try remoteRef(remote, "refs/gaitstore/jobs/open"), second)
     }

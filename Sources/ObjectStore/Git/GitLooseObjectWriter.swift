@@ -54,7 +54,8 @@ final class GitLooseObjectWriter {
 
     /// Stores `body` as an object of `kind` unless it is already loose, and returns its id.
     func write(_ kind: Kind, _ body: [UInt8]) throws -> GitOID {
-        var hasher = GitObjectHasher(type: kind.rawValue, size: body.count)
+        let header = GitObjectHasher.header(type: kind.rawValue, size: body.count)
+        var hasher = GitObjectHasher(header: header)
         body.withUnsafeBytes { hasher.update($0) }
         let id = hasher.finalize()
         let hex = id.hex
@@ -62,7 +63,7 @@ final class GitLooseObjectWriter {
         let path = directory + "/" + hex.dropFirst(2)
         // Already loose: refresh its time instead (when that fails, write it again).
         if utimensat(AT_FDCWD, path, nil, 0) == 0 { return id }
-        try store(try compress(GitObjectHasher.header(type: kind.rawValue, size: body.count), body), at: path, in: directory)
+        try store(try compress(header, body), at: path, in: directory)
         return id
     }
 

@@ -60,7 +60,12 @@ struct GitObjectHasher {
     static func header(type: String, size: Int) -> [UInt8] { Array("\(type) \(size)\0".utf8) }
 
     init(type: String, size: Int) {
-        sha1.update(data: Self.header(type: type, size: size))
+        self.init(header: Self.header(type: type, size: size))
+    }
+
+    /// Starts from a header the caller also needs (the loose writer compresses it too).
+    init(header: [UInt8]) {
+        sha1.update(data: header)
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) { sha1.update(bufferPointer: bytes) }

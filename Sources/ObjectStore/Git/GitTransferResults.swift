@@ -23,7 +23,7 @@ public struct GitPushResult: Sendable, Equatable {
     /// it did not exist. An accepted ref whose `previous` is the pushed value was already up to date.
     public let previous: GitOID?
 
-    public init(ref: String, rejection: String?, previous: GitOID? = nil) {
+    public init(ref: String, rejection: String?, previous: GitOID?) {
         self.ref = ref
         self.rejection = rejection
         self.previous = previous
