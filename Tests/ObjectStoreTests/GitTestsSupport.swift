@@ -90,7 +90,7 @@ class GitTestCase: XCTestCase {
 
     /// Where `oid` lies as a loose object of the test's repository.
     func looseFile(_ oid: GitOID) -> String {
-        repoPath + "/objects/" + oid.hex.prefix(2) + "/" + oid.hex.dropFirst(2)
+        repoPath + "/objects/" + GitLooseObjectWriter.relativePath(of: oid)
     }
 
     /// `git count-objects -v` of `repository` (the test's own by default) as a dictionary.

@@ -28,7 +28,7 @@ struct JobLayoutFloor {
         let repository = try GitRepository.open(at: template)
         guard let tip = try repository.resolveReference(JobRefName.reference(for: jobID)) else { return [] }
         func loose(_ id: GitOID) throws -> LooseFile {
-            let path = String(id.hex.prefix(2)) + "/" + id.hex.dropFirst(2)
+            let path = GitLooseObjectWriter.relativePath(of: id)
             return LooseFile(path: path, bytes: try FileBytes.read(template + "/objects/" + path))
         }
         return try repository.commitLog(from: tip, firstParentOnly: true).reversed().map { commit in
@@ -38,12 +38,10 @@ struct JobLayoutFloor {
         }
     }
 
-    /// A bare git repository with every fan-out directory (as `gaitstore init` makes them), the
-    /// first event written.
+    /// A new store's repository (as `gaitstore init` makes it, fan-out directories included),
+    /// the first event written.
     init(creating store: String, jobID: String, first: Event) throws {
-        let repository = try GitRepository.initBare(at: store)
-        try repository.createLooseFanOut()
-        self.store = repository.path
+        self.store = try Store.create(at: store).path
         ref = JobRefName.reference(for: jobID)
         try FileManager.default.createDirectory(atPath: (self.store + "/" + ref as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)

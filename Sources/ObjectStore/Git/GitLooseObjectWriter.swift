@@ -52,15 +52,21 @@ final class GitLooseObjectWriter {
         }
     }
 
+    /// Where git keeps `id` loose, under `objects/`: `ab/cdef…`.
+    static func relativePath(of id: GitOID) -> String {
+        let hex = id.hex
+        return hex.prefix(2) + "/" + hex.dropFirst(2)
+    }
+
     /// Stores `body` as an object of `kind` unless it is already loose, and returns its id.
     func write(_ kind: Kind, _ body: [UInt8]) throws -> GitOID {
         let header = GitObjectHasher.header(type: kind.rawValue, size: body.count)
         var hasher = GitObjectHasher(header: header)
         body.withUnsafeBytes { hasher.update($0) }
         let id = hasher.finalize()
-        let hex = id.hex
-        let directory = objectsDirectory + "/" + hex.prefix(2)
-        let path = directory + "/" + hex.dropFirst(2)
+        let relative = Self.relativePath(of: id)
+        let directory = objectsDirectory + "/" + relative.prefix(2)
+        let path = objectsDirectory + "/" + relative
         // Already loose: refresh its time instead (when that fails, write it again).
         if utimensat(AT_FDCWD, path, nil, 0) == 0 { return id }
         try store(try compress(header, body), at: path, in: directory)

@@ -60,7 +60,7 @@ public final class GitRepository {
 
     /// Creates the loose objects' fan-out directories ahead of the first writes (see
     /// `GitLooseObjectWriter.createFanOut`).
-    public func createLooseFanOut() throws {
+    func createLooseFanOut() throws {
         try GitLooseObjectWriter.createFanOut(objectsDirectory: path + "/objects")
     }
 
