@@ -1,5 +1,5 @@
 import Foundation
-import ObjectStore
+@testable import ObjectStore
 import Refs
 import XCTest
 
@@ -63,9 +63,8 @@ final class StoreBenchmarkTests: XCTestCase {
         // Loose objects, as the imports left them; then packed, as after `gaitstore gc`.
         var generator = SeededGenerator(seed: 3)
         try measureQueries(storePath: storePath, built: built, state: "loose objects", generator: &generator)
-        let gcStart = Date()
-        try Store.open(at: storePath).repository.repack(gracePeriod: 0)
-        report("gc of the catalog: %.1f s", Date().timeIntervalSince(gcStart))
+        let gcSeconds = try timed { try Store.open(at: storePath).collectGarbage(gracePeriod: 0) }
+        report("gc of the catalog: %.1f s", gcSeconds)
         try measureQueries(storePath: storePath, built: built, state: "after gc", generator: &generator)
     }
 
@@ -134,23 +133,19 @@ final class StoreBenchmarkTests: XCTestCase {
         var steps: [(String, [Double])] = [("catalog tree", []), ("storedPack x2 (meta and pack tree)", []),
                                            ("manifest sides x2", []), ("diffTrees", [])]
         func step(_ index: Int, _ body: () throws -> Void) rethrows {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            steps[index].1.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            steps[index].1.append(try timed(body) * 1e3)
         }
         for (a, b) in pairs.prefix(300) {
-            var catalog: GitOID?, left: GitOID?, right: GitOID?
+            var catalog: GitOID?, sides: [StoredGaitPack] = []
             try step(0) { catalog = try store.catalogTree() }
-            try step(1) { left = try store.storedPack(a, in: catalog).tree; right = try store.storedPack(b, in: catalog).tree }
-            try step(2) {
-                for tree in [left!, right!] {
-                    let raw = try store.repository.readBlob(try store.repository.treeEntry(tree, path: PackManifest.fileName)!.oid)
-                    _ = try PackDiff.side(manifest: try PackManifest.parse(raw), manifestBytes: raw) {
-                        try StoredPackArchive(repository: store.repository, tree: tree)
-                    }
+            try step(1) {
+                sides = try [a, b].map { id in
+                    guard case .gait(let pack) = try store.storedPack(id, in: catalog).reader else { throw BenchFailure(description: "\(id) is not a gait pack") }
+                    return pack
                 }
             }
-            try step(3) { _ = try store.repository.diffTrees(left!, right!) }
+            try step(2) { for side in sides { _ = try side.manifestSide() } }
+            try step(3) { _ = try store.repository.diffTrees(sides[0].tree, sides[1].tree) }
         }
         report("diff steps, %@ (median ms): %@", state,
                steps.map { String(format: "%@ %.3f", $0.0, $0.1.median) }.joined(separator: ", "))
