@@ -139,6 +139,9 @@ final class JobBenchmarkTests: XCTestCase {
                 }
             }
         } finish: { events in
+            let perEvent = { (seconds: Double) in String(format: "%.0f", seconds * 1e6 / Double(events)) }
+            print("bench-jobs: git-files µs per event: objects \(perEvent(floor.phases.objects)), first sync \(perEvent(floor.phases.firstSync)),"
+                  + " ref \(perEvent(floor.phases.ref)), second sync \(perEvent(floor.phases.secondSync))")
             let count = try RefsTestShell.check(["git", "--git-dir", floor.store, "rev-list", "--count", floor.ref])
             XCTAssertEqual(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)), events + 1, "the floor's job lost events")
             _ = try RefsTestShell.check(["git", "--git-dir", floor.store, "fsck", "--strict", "--no-dangling"])

@@ -9,7 +9,7 @@ import Foundation
 /// file and renamed into its fan-out directory; a syncfs; the ref's lock file taken with
 /// O_EXCL, the ref read and compared, the new id written and the lock renamed over the ref (git's
 /// and libgit2's protocol); a syncfs. No encoding, hashing, compression or signing.
-struct JobLayoutFloor {
+final class JobLayoutFloor {
     struct LooseFile {
         let path: String  // under objects/
         let bytes: [UInt8]
@@ -22,6 +22,8 @@ struct JobLayoutFloor {
 
     let store: String
     let ref: String
+    /// Seconds spent in each of the four steps above, over every `append` after the first.
+    private(set) var phases = (objects: 0.0, firstSync: 0.0, ref: 0.0, secondSync: 0.0)
 
     /// The loose files of every event of `jobID` in `template`, oldest first.
     static func events(ofJob jobID: String, in template: String) throws -> [Event] {
@@ -46,24 +48,29 @@ struct JobLayoutFloor {
         try FileManager.default.createDirectory(atPath: (self.store + "/" + ref as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         try append(first, after: nil)
+        phases = (0, 0, 0, 0)
     }
 
     func append(_ event: Event, after previous: String?) throws {
-        for file in event.files {
-            let target = store + "/objects/" + file.path
-            let temporary = (target as NSString).deletingLastPathComponent + "/tmp_obj_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try write(file.bytes, to: temporary, mode: 0o444)
-            guard rename(temporary, target) == 0 else { throw BenchFailure.os("rename \(temporary)") }
+        phases.objects += try timed {
+            for file in event.files {
+                let target = store + "/objects/" + file.path
+                let temporary = (target as NSString).deletingLastPathComponent + "/tmp_obj_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+                try write(file.bytes, to: temporary, mode: 0o444)
+                guard rename(temporary, target) == 0 else { throw BenchFailure.os("rename \(temporary)") }
+            }
         }
-        try Durability.syncFileSystem(containing: store)
-        let refPath = store + "/" + ref
-        let lock = refPath + ".lock"
-        try write(Array((event.commit + "\n").utf8), to: lock, mode: 0o644) {
-            let current = (try? FileBytes.read(refPath)).map { String(decoding: $0, as: UTF8.self) }
-            guard current == previous.map({ $0 + "\n" }) else { throw BenchFailure(description: "\(refPath) moved under the lock") }
+        phases.firstSync += try timed { try Durability.syncFileSystem(containing: store) }
+        phases.ref += try timed {
+            let refPath = store + "/" + ref
+            let lock = refPath + ".lock"
+            try write(Array((event.commit + "\n").utf8), to: lock, mode: 0o644) {
+                let current = (try? FileBytes.read(refPath)).map { String(decoding: $0, as: UTF8.self) }
+                guard current == previous.map({ $0 + "\n" }) else { throw BenchFailure(description: "\(refPath) moved under the lock") }
+            }
+            guard rename(lock, refPath) == 0 else { throw BenchFailure.os("rename \(lock)") }
         }
-        guard rename(lock, refPath) == 0 else { throw BenchFailure.os("rename \(lock)") }
-        try Durability.syncFileSystem(containing: store)
+        phases.secondSync += try timed { try Durability.syncFileSystem(containing: store) }
     }
 
     /// Creates `path` (O_EXCL, as a lock file is taken), runs `underLock` and writes `bytes`.
