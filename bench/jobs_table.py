@@ -94,9 +94,9 @@ def main():
                   % (level, RATIO_GOAL, base, ours, base / ours, verdict(base / ours <= RATIO_GOAL)))
     floor, base, ours = (rate("in-process", 1, tool) for tool in ["git-files", BASELINE, "gaitstore"])
     if floor and base and ours:
-        print("| in-process, 1 writer, the floor: git's layout alone (each append's files and syncs, no CPU work)"
-              " within %.0fx of flock+fsync? | %.1f events/s, %.2fx slower; gaitstore takes %.2fx its time | %s |"
-              % (RATIO_GOAL, floor, base / floor, floor / ours, verdict(base / floor <= RATIO_GOAL)))
+        print("| (not a goal) in-process, 1 writer, the floor: git's layout alone (each append's files and syncs,"
+              " no CPU work) against flock+fsync | %.1f events/s, %.2fx slower; gaitstore takes %.2fx its time | reported |"
+              % (floor, base / floor, floor / ours))
     for h_shape in ["pause-resume", "checkpoints"]:
         shape_rows = [h for h in (history["rows"] if history else []) if h["shape"] == h_shape]
         if len(shape_rows) >= 2:
@@ -125,9 +125,11 @@ def main():
             data = json.load(open(path))
             by_tool = {(r["tool"], r["writers"], r["jobs"]): r for r in data["rows"]}
             ours, base = by_tool[("gaitstore", 1, 1)], by_tool[(BASELINE, 1, 1)]
-            print("  - %s: %.1f vs %.1f events/s (%.2fx); fsync %.2f / %.2f ms, syncfs %.2f / %.2f ms before / after"
+            floor = by_tool.get(("git-files", 1, 1))
+            print("  - %s: %.1f vs %.1f events/s (%.2fx)%s; fsync %.2f / %.2f ms, syncfs %.2f / %.2f ms before / after"
                   % (path.rsplit(".", 1)[-1], ours["eventsPerSecond"], base["eventsPerSecond"],
-                     base["eventsPerSecond"] / ours["eventsPerSecond"], data["floorBefore"]["fsyncMs"],
+                     base["eventsPerSecond"] / ours["eventsPerSecond"],
+                     ", git-files %.1f" % floor["eventsPerSecond"] if floor else "", data["floorBefore"]["fsyncMs"],
                      data["floorAfter"]["fsyncMs"], data["floorBefore"]["syncfsMs"], data["floorAfter"]["syncfsMs"]))
     for group in ["cli-1w", "cli-4w"]:
         path = os.path.join(directory, group + ".sync")
