@@ -10,12 +10,12 @@ import Glibc
 /// with libgit2's integrity check; the pack indexes it needs are parsed once per handle.
 final class GitPackedBlobStreamTests: GitTestCase {
     /// Text of `size` bytes, lines numbered from `first`; different `first`s share most lines.
-    func text(_ size: Int, first: Int = 0, tag: String = "") -> [UInt8] {
+    func text(_ size: Int, first: Int = 0) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(size + 100)
         var line = first
         while bytes.count < size {
-            bytes += Array("record \(line)\(tag): the agent called a tool and kept what it answered\n".utf8)
+            bytes += Array("record \(line): the agent called a tool and kept what it answered\n".utf8)
             line += 1
         }
         return Array(bytes.prefix(size))

@@ -1,4 +1,5 @@
 import Foundation
+@testable import ObjectStore
 import XCTest
 
 // What JobBenchmarkTests measures with and reports: timing, the flock baseline, writer setups fed
@@ -92,8 +93,9 @@ enum FlockedAppend {
         defer { close(fd) }
         guard flock(fd, LOCK_EX) == 0 else { throw BenchFailure.os("flock \(path)") }
         defer { flock(fd, LOCK_UN) }
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw BenchFailure(description: "write \(path): short or failed write") }
+        if let code = line.withUnsafeBytes({ writeAll(fd, $0) }) {
+            throw BenchFailure(description: "write \(path): \(String(cString: strerror(code)))")
+        }
         if sync, fsync(fd) != 0 { throw BenchFailure.os("fsync \(path)") }
     }
 }
